@@ -1,0 +1,6 @@
+//! Admin: users, roles and permissions, audit log.
+
+pub mod api;
+pub mod pages;
+
+pub use pages::{AuditPage, RolesPage, UsersPage};

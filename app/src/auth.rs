@@ -1,0 +1,251 @@
+//! Sign-in, sign-out, the session, the account page (TOTP) and password reset.
+
+use crate::call::{read, Pending};
+use crate::components::{FieldMsg, SubmitButton};
+use crate::toast::{push_toast, ToastKind};
+use domain::auth::{CurrentUser, LoginInput, TotpSetup};
+use domain::AppError;
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+#[server(prefix = "/sfn", endpoint = "auth/me", input = Json)]
+pub async fn get_me() -> Result<Option<CurrentUser>, AppError> {
+    match crate::ssr::current_user().await {
+        Ok((_, u)) => Ok(Some(u)),
+        Err(AppError::Unauthenticated) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+#[server(prefix = "/sfn", endpoint = "auth/login", input = Json)]
+pub async fn login(input: LoginInput) -> Result<CurrentUser, AppError> {
+    use crate::ssr::*;
+    let svc = services()?;
+    let (token, user) = service::auth::login(&svc, &input, &client_addr(), now()).await.map_err(fail)?;
+    let max_age = svc.config.session_max_hours * 3600;
+    set_cookie(&service::auth::session_cookie(Some(&token), svc.config.secure_cookies(), max_age));
+    Ok(user)
+}
+
+#[server(prefix = "/sfn", endpoint = "auth/logout", input = Json)]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::ssr::*;
+    let svc = services()?;
+    if let Some(token) = session_token() {
+        service::auth::logout(&svc, &token).await.map_err(fail)?;
+    }
+    set_cookie(&service::auth::session_cookie(None, svc.config.secure_cookies(), 0));
+    Ok(())
+}
+
+#[server(prefix = "/sfn", endpoint = "auth/refresh", input = Json)]
+pub async fn refresh_session() -> Result<CurrentUser, AppError> {
+    use crate::ssr::*;
+    let svc = services()?;
+    let token = session_token().ok_or(AppError::Unauthenticated)?;
+    let (new, user) = service::auth::refresh(&svc, &token, now()).await.map_err(fail)?;
+    set_cookie(&service::auth::session_cookie(Some(&new), svc.config.secure_cookies(), svc.config.session_max_hours * 3600));
+    Ok(user)
+}
+
+#[server(prefix = "/sfn", endpoint = "auth/totp/begin", input = Json)]
+pub async fn totp_begin() -> Result<TotpSetup, AppError> {
+    let (_, user) = crate::ssr::current_user().await?;
+    Ok(service::auth::new_totp_setup(&user.username))
+}
+
+#[server(prefix = "/sfn", endpoint = "auth/totp/enable", input = Json)]
+pub async fn totp_enable(secret: String, code: String) -> Result<(), AppError> {
+    use crate::ssr::*;
+    let (svc, user) = current_user().await?;
+    service::auth::enable_totp(&svc, user.id, &secret, &code, now()).await.map_err(fail)
+}
+
+#[server(prefix = "/sfn", endpoint = "auth/totp/disable", input = Json)]
+pub async fn totp_disable() -> Result<(), AppError> {
+    use crate::ssr::*;
+    let (svc, user) = current_user().await?;
+    service::auth::disable_totp(&svc, user.id, user.id, now()).await.map_err(fail)
+}
+
+#[server(prefix = "/sfn", endpoint = "auth/password-reset", input = Json)]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    use crate::ssr::*;
+    let svc = services()?;
+    service::auth::reset_password(&svc.db, &token, &password, now()).await.map_err(fail)
+}
+
+fn go(path: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_href(path);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let need_code = RwSignal::new(false);
+    let pending = Pending::new();
+    let query = leptos_router::hooks::use_query_map();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let input = LoginInput {
+            username: username.get_untracked(),
+            password: password.get_untracked(),
+            totp_code: Some(code.get_untracked()).filter(|c| !c.is_empty()),
+        };
+        let next = query.get_untracked().get("next").filter(|n| n.starts_with('/') && !n.starts_with("//"));
+        pending.run(
+            "Signing in",
+            move |_key| login(input.clone()),
+            move |_user| go(next.as_deref().unwrap_or("/maintenance")),
+        );
+    };
+    Effect::new(move |_| {
+        if pending.field.get().is_some_and(|f| f.field == "totp_code") {
+            need_code.set(true);
+        }
+    });
+    view! {
+        <main class="login-page">
+            <form class="card login-card" on:submit=on_submit novalidate>
+                <h1>"Shopfloor"</h1>
+                <p class="muted">"Sign in to continue"</p>
+                <label>
+                    "Username"
+                    <input name="username" autocomplete="username" autocapitalize="none" bind:value=username required />
+                </label>
+                <FieldMsg msg=pending.error_for("username") />
+                <label>
+                    "Password"
+                    <input name="password" type="password" autocomplete="current-password" bind:value=password required />
+                </label>
+                <FieldMsg msg=pending.error_for("password") />
+                <Show when=move || need_code.get()>
+                    <label>
+                        "Authenticator code"
+                        <input name="totp_code" inputmode="numeric" autocomplete="one-time-code" bind:value=code />
+                    </label>
+                </Show>
+                <FieldMsg msg=pending.error_for("totp_code") />
+                <SubmitButton busy=pending.busy label="Sign in" busy_label="Signing in…" />
+            </form>
+        </main>
+    }
+}
+
+#[component]
+pub fn ResetPage() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let password = RwSignal::new(String::new());
+    let pending = Pending::new();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let token = query.get_untracked().get("token").unwrap_or_default();
+        let pw = password.get_untracked();
+        pending.run(
+            "Setting your password",
+            move |_k| reset_password(token.clone(), pw.clone()),
+            |_| {
+                push_toast(ToastKind::Success, "Password set. Sign in with it now.");
+                go("/login");
+            },
+        );
+    };
+    view! {
+        <main class="login-page">
+            <form class="card login-card" on:submit=on_submit>
+                <h1>"Choose a new password"</h1>
+                <label>
+                    "New password (10+ characters)"
+                    <input name="password" type="password" autocomplete="new-password" bind:value=password />
+                </label>
+                <FieldMsg msg=pending.error_for("password") />
+                <FieldMsg msg=pending.error_for("token") />
+                <SubmitButton busy=pending.busy label="Set password" busy_label="Saving…" />
+            </form>
+        </main>
+    }
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let user = expect_context::<CurrentUser>();
+    let setup = RwSignal::new(None::<TotpSetup>);
+    let code = RwSignal::new(String::new());
+    let enabled = RwSignal::new(user.totp_enabled);
+    let pending = Pending::new();
+    let begin = move |_| {
+        pending.run("Starting two-factor set-up", move |_k| totp_begin(), move |s| setup.set(Some(s)));
+    };
+    let confirm = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(s) = setup.get_untracked() else { return };
+        let c = code.get_untracked();
+        pending.run(
+            "Turning on two-factor sign-in",
+            move |_k| totp_enable(s.secret_base32.clone(), c.clone()),
+            move |_| {
+                setup.set(None);
+                enabled.set(true);
+                push_toast(ToastKind::Success, "Two-factor sign-in is on.");
+            },
+        );
+    };
+    let disable = move |_| {
+        pending.run("Turning off two-factor sign-in", move |_k| totp_disable(), move |_| {
+            enabled.set(false);
+            push_toast(ToastKind::Info, "Two-factor sign-in is off.");
+        });
+    };
+    let sign_out = move |_| {
+        pending.run("Signing out", move |_k| logout(), |_| go("/login"));
+    };
+    view! {
+        <section class="page">
+            <h1>"Your account"</h1>
+            <div class="card">
+                <p><strong>{user.display_name.clone()}</strong> " (" {user.username.clone()} ")"</p>
+                <p class="muted">"Roles: " {user.roles.join(", ")}</p>
+            </div>
+            <div class="card">
+                <h2>"Two-factor sign-in"</h2>
+                <Show
+                    when=move || enabled.get()
+                    fallback=move || {
+                        view! {
+                            <Show
+                                when=move || setup.get().is_some()
+                                fallback=move || view! {
+                                    <button class="btn" on:click=begin disabled=move || pending.busy.get()>"Set up an authenticator app"</button>
+                                }
+                            >
+                                <form on:submit=confirm>
+                                    <p>"Add this key to your authenticator app, then enter the code it shows."</p>
+                                    <code class="secret" data-testid="totp-secret">{move || setup.get().map(|s| s.secret_base32).unwrap_or_default()}</code>
+                                    <label>"Code" <input name="totp_code" inputmode="numeric" bind:value=code /></label>
+                                    <FieldMsg msg=pending.error_for("totp_code") />
+                                    <SubmitButton busy=pending.busy label="Turn on" busy_label="Checking…" />
+                                </form>
+                            </Show>
+                        }
+                    }
+                >
+                    <p>"On. You will be asked for a code when you sign in."</p>
+                    <button class="btn" on:click=disable disabled=move || pending.busy.get()>"Turn off"</button>
+                </Show>
+            </div>
+            <button class="btn danger" on:click=sign_out>"Sign out"</button>
+        </section>
+    }
+}
+
+/// Loads the signed-in user for the layout.
+pub fn me_resource() -> Resource<Result<Option<CurrentUser>, AppError>> {
+    Resource::new(|| (), |_| read("Checking your session", get_me))
+}

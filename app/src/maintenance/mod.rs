@@ -1,0 +1,6 @@
+//! Maintenance: breakdown and preventive requests with live SLA countdowns.
+
+pub mod api;
+pub mod pages;
+
+pub use pages::{DetailPage, ListPage, MachinesPage, NewRequestPage, SlaPage};

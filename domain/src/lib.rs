@@ -1,0 +1,12 @@
+//! Shopfloor's pure domain: state machines, SLA clocks, escalation, permissions
+//! and the types that travel between server and browser. Nothing here does I/O,
+//! so all of it is unit-tested without a database or a browser.
+
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod maintenance;
+pub mod perm;
+pub mod time;
+
+pub use error::{AppError, FieldError};

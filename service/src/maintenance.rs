@@ -1,0 +1,558 @@
+//! Maintenance: machines, SLA policies, requests and their transitions, and
+//! the breach monitor. Every change is one transaction that also writes the
+//! request's timeline and, when a key is given, its idempotency record.
+
+use crate::auth::audit;
+use crate::db::{Db, Row, Tx};
+use crate::error::{is_unique_violation, DbContext, Result};
+use crate::events::Event;
+use crate::{idempotency, Services};
+use domain::auth::CurrentUser;
+use domain::maintenance::{
+    evaluate, next_check, parse_filter, BreachState, Kind, ListFilter, Machine, NewRequestInput, Priority, Request,
+    RequestDetail, RequestPage, SlaClock, SlaEvent, SlaPolicy, Status, TimelineEvent, Transition,
+};
+use domain::perm::{Action, Module};
+use domain::time::format_iso;
+use domain::AppError;
+use serde::{Deserialize, Serialize};
+use sqlx::Row as _;
+
+const SELECT_REQUEST: &str = "SELECT r.id, r.machine_id, m.code AS machine_code, m.name AS machine_name, r.kind, \
+    r.priority, r.title, r.description, r.status, u.display_name AS reported_by, r.created_at, r.updated_at, \
+    r.response_target_ms, r.resolution_target_ms, r.acknowledged_at, r.resolved_at, r.closed_at, r.cancelled_at, \
+    r.paused_since, r.paused_total_ms, r.response_breached_at, r.resolution_breached_at, r.escalation_level, r.version \
+    FROM maintenance_requests r JOIN machines m ON m.id = r.machine_id JOIN users u ON u.id = r.reported_by";
+
+fn clock_of(row: &Row) -> Result<(SlaClock, BreachState)> {
+    let g = |c: &str| row.try_get::<Option<i64>, _>(c).ctx("decode request");
+    let clock = SlaClock {
+        created_at: row.try_get("created_at").ctx("decode request")?,
+        response_target_ms: row.try_get("response_target_ms").ctx("decode request")?,
+        resolution_target_ms: row.try_get("resolution_target_ms").ctx("decode request")?,
+        acknowledged_at: g("acknowledged_at")?,
+        resolved_at: g("resolved_at")?,
+        paused_since: g("paused_since")?,
+        paused_total_ms: row.try_get("paused_total_ms").ctx("decode request")?,
+        cancelled_at: g("cancelled_at")?,
+    };
+    let breach = BreachState {
+        response_breached_at: g("response_breached_at")?,
+        resolution_breached_at: g("resolution_breached_at")?,
+        escalation_level: row.try_get::<i64, _>("escalation_level").ctx("decode request")? as u8,
+    };
+    Ok((clock, breach))
+}
+
+fn request_of(row: &Row, now: i64) -> Result<Request> {
+    let (clock, breach) = clock_of(row)?;
+    let s = |c: &str| row.try_get::<String, _>(c).ctx("decode request");
+    let iso = |v: Option<i64>| v.map(format_iso);
+    Ok(Request {
+        id: row.try_get("id").ctx("decode request")?,
+        machine_id: row.try_get("machine_id").ctx("decode request")?,
+        machine_code: s("machine_code")?,
+        machine_name: s("machine_name")?,
+        kind: Kind::parse(&s("kind")?).unwrap_or(Kind::Breakdown),
+        priority: Priority::parse(&s("priority")?).unwrap_or(Priority::Medium),
+        title: s("title")?,
+        description: s("description")?,
+        status: Status::parse(&s("status")?).unwrap_or(Status::Open),
+        reported_by: s("reported_by")?,
+        created_at: format_iso(clock.created_at),
+        updated_at: format_iso(row.try_get("updated_at").ctx("decode request")?),
+        response_due_at: format_iso(clock.response_due()),
+        resolution_due_at: format_iso(clock.resolution_due(now)),
+        acknowledged_at: iso(clock.acknowledged_at),
+        resolved_at: iso(clock.resolved_at),
+        closed_at: iso(row.try_get::<Option<i64>, _>("closed_at").ctx("decode request")?),
+        response_breached_at: iso(breach.response_breached_at),
+        resolution_breached_at: iso(breach.resolution_breached_at),
+        escalation_level: breach.escalation_level,
+        clock,
+        server_now: format_iso(now),
+        version: row.try_get("version").ctx("decode request")?,
+    })
+}
+
+// ---------- machines ----------
+
+pub async fn list_machines(db: &Db) -> Result<Vec<Machine>> {
+    let rows = sqlx::query(
+        "SELECT m.id, m.code, m.name, COALESCE(w.name, '') AS work_centre, m.active FROM machines m \
+         LEFT JOIN work_centres w ON w.id = m.work_centre_id ORDER BY m.code",
+    )
+    .fetch_all(&db.read)
+    .await
+    .ctx("list machines")?;
+    rows.iter()
+        .map(|r| {
+            Ok(Machine {
+                id: r.try_get("id").ctx("decode machine")?,
+                code: r.try_get("code").ctx("decode machine")?,
+                name: r.try_get("name").ctx("decode machine")?,
+                work_centre: r.try_get("work_centre").ctx("decode machine")?,
+                active: r.try_get::<i64, _>("active").ctx("decode machine")? != 0,
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct NewMachineInput {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub work_centre_code: Option<String>,
+}
+
+pub async fn create_machine(svc: &Services, user: &CurrentUser, input: &NewMachineInput, now: i64) -> Result<Machine> {
+    user.require(Module::Master, Action::Create)?;
+    let code = input.code.trim().to_uppercase();
+    if code.is_empty() || code.len() > 32 || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return Err(AppError::field("code", "1 to 32 letters, digits, '-' or '_'").into());
+    }
+    let name = input.name.trim();
+    if name.len() < 2 || name.len() > 120 {
+        return Err(AppError::field("name", "2 to 120 characters").into());
+    }
+    let mut tx = svc.db.begin().await?;
+    let wc_id: Option<i64> = match input.work_centre_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(wc) => Some(
+            sqlx::query("SELECT id FROM work_centres WHERE code = $1")
+                .bind(wc.to_uppercase())
+                .fetch_optional(&mut *tx)
+                .await
+                .ctx("find work centre")?
+                .ok_or_else(|| AppError::field("work_centre_code", "no such work centre"))?
+                .try_get(0)
+                .ctx("decode")?,
+        ),
+    };
+    let res = sqlx::query("INSERT INTO machines (code, name, work_centre_id, active, created_at) VALUES ($1, $2, $3, 1, $4) RETURNING id")
+        .bind(&code)
+        .bind(name)
+        .bind(wc_id)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .ctx("insert machine");
+    let id: i64 = match res {
+        Ok(r) => r.try_get(0).ctx("decode")?,
+        Err(e) if is_unique_violation(&e) => return Err(AppError::field("code", "a machine with this code exists").into()),
+        Err(e) => return Err(e),
+    };
+    audit(&mut tx, Some(user.id), "create", "machine", &id.to_string(), &code, now).await?;
+    tx.commit().await.ctx("commit machine")?;
+    let m = list_machines(&svc.db).await?.into_iter().find(|m| m.id == id).ok_or(AppError::Internal)?;
+    Ok(m)
+}
+
+// ---------- SLA policies ----------
+
+pub async fn sla_policies(db: &Db) -> Result<Vec<SlaPolicy>> {
+    let rows = sqlx::query("SELECT priority, response_minutes, resolution_minutes FROM sla_policies")
+        .fetch_all(&db.read)
+        .await
+        .ctx("list sla policies")?;
+    let mut out: Vec<SlaPolicy> = Priority::ALL.iter().map(|p| SlaPolicy::default_for(*p)).collect();
+    for r in rows {
+        let p: String = r.try_get(0).ctx("decode")?;
+        if let Some(pol) = out.iter_mut().find(|x| x.priority.as_str() == p) {
+            pol.response_minutes = r.try_get(1).ctx("decode")?;
+            pol.resolution_minutes = r.try_get(2).ctx("decode")?;
+        }
+    }
+    Ok(out)
+}
+
+/// Changes the targets for one priority; applies to requests created afterwards.
+pub async fn set_sla_policy(svc: &Services, user: &CurrentUser, policy: &SlaPolicy, now: i64) -> Result<SlaPolicy> {
+    user.require(Module::Maintenance, Action::Approve)?;
+    policy.validate()?;
+    let mut tx = svc.db.begin().await?;
+    sqlx::query(
+        "INSERT INTO sla_policies (priority, response_minutes, resolution_minutes) VALUES ($1, $2, $3) \
+         ON CONFLICT (priority) DO UPDATE SET response_minutes = excluded.response_minutes, \
+         resolution_minutes = excluded.resolution_minutes",
+    )
+    .bind(policy.priority.as_str())
+    .bind(policy.response_minutes)
+    .bind(policy.resolution_minutes)
+    .execute(&mut *tx)
+    .await
+    .ctx("upsert sla policy")?;
+    let detail = format!("{} {}m/{}m", policy.priority.as_str(), policy.response_minutes, policy.resolution_minutes);
+    audit(&mut tx, Some(user.id), "update", "sla_policy", policy.priority.as_str(), &detail, now).await?;
+    tx.commit().await.ctx("commit sla policy")?;
+    Ok(*policy)
+}
+
+// ---------- requests ----------
+
+async fn fetch_request(conn: &mut sqlx::AnyConnection, id: i64, now: i64) -> Result<Request> {
+    let row = sqlx::query(&format!("{SELECT_REQUEST} WHERE r.id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+        .ctx("read request")?
+        .ok_or_else(|| AppError::not_found(format!("Maintenance request #{id}")))?;
+    request_of(&row, now)
+}
+
+pub async fn get(svc: &Services, user: &CurrentUser, id: i64, now: i64) -> Result<RequestDetail> {
+    user.require(Module::Maintenance, Action::View)?;
+    let mut conn = svc.db.read.acquire().await.ctx("acquire")?;
+    let request = fetch_request(&mut conn, id, now).await?;
+    let rows = sqlx::query(
+        "SELECT e.at, e.kind, e.from_status, e.to_status, u.display_name AS actor, e.note FROM maintenance_events e \
+         LEFT JOIN users u ON u.id = e.actor_id WHERE e.request_id = $1 ORDER BY e.at, e.id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await
+    .ctx("read timeline")?;
+    let timeline = rows
+        .iter()
+        .map(|r| {
+            let st = |c: &str| r.try_get::<Option<String>, _>(c).map(|o| o.and_then(|s| Status::parse(&s)));
+            Ok(TimelineEvent {
+                at: format_iso(r.try_get("at")?),
+                kind: r.try_get("kind")?,
+                from_status: st("from_status")?,
+                to_status: st("to_status")?,
+                actor: r.try_get("actor")?,
+                note: r.try_get("note")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()
+        .ctx("decode timeline")?;
+    Ok(RequestDetail { request, timeline })
+}
+
+pub async fn list(svc: &Services, user: &CurrentUser, filter: &ListFilter, now: i64) -> Result<RequestPage> {
+    user.require(Module::Maintenance, Action::View)?;
+    let (status, priority, limit, offset) = parse_filter(filter)?;
+    // Build the WHERE clause from fixed fragments; values are always bound.
+    let mut clauses: Vec<String> = Vec::new();
+    let mut binds: Vec<BindValue> = Vec::new();
+    if let Some(s) = status {
+        binds.push(BindValue::Text(s.as_str().into()));
+        clauses.push(format!("r.status = ${}", binds.len()));
+    }
+    if filter.active_only {
+        clauses.push("r.status NOT IN ('resolved', 'closed', 'cancelled')".into());
+    }
+    if let Some(p) = priority {
+        binds.push(BindValue::Text(p.as_str().into()));
+        clauses.push(format!("r.priority = ${}", binds.len()));
+    }
+    if let Some(m) = filter.machine_id {
+        binds.push(BindValue::Int(m));
+        clauses.push(format!("r.machine_id = ${}", binds.len()));
+    }
+    let where_sql = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
+    let count_sql = format!("SELECT COUNT(*) FROM maintenance_requests r{where_sql}");
+    let list_sql = format!(
+        "{SELECT_REQUEST}{where_sql} ORDER BY r.created_at DESC, r.id DESC LIMIT ${} OFFSET ${}",
+        binds.len() + 1,
+        binds.len() + 2
+    );
+    let mut conn = svc.db.read.acquire().await.ctx("acquire")?;
+    let mut cq = sqlx::query(&count_sql);
+    let mut lq = sqlx::query(&list_sql);
+    for b in &binds {
+        match b {
+            BindValue::Text(t) => {
+                cq = cq.bind(t.clone());
+                lq = lq.bind(t.clone());
+            }
+            BindValue::Int(i) => {
+                cq = cq.bind(*i);
+                lq = lq.bind(*i);
+            }
+        }
+    }
+    let total: i64 = cq.fetch_one(&mut *conn).await.ctx("count requests")?.try_get(0).ctx("decode")?;
+    let rows = lq.bind(limit).bind(offset).fetch_all(&mut *conn).await.ctx("list requests")?;
+    let items = rows.iter().map(|r| request_of(r, now)).collect::<Result<Vec<_>>>()?;
+    Ok(RequestPage { items, total, limit, offset })
+}
+
+enum BindValue {
+    Text(String),
+    Int(i64),
+}
+
+async fn policy_for(tx: &mut Tx, priority: Priority) -> Result<SlaPolicy> {
+    let row = sqlx::query("SELECT response_minutes, resolution_minutes FROM sla_policies WHERE priority = $1")
+        .bind(priority.as_str())
+        .fetch_optional(&mut **tx)
+        .await
+        .ctx("read sla policy")?;
+    Ok(match row {
+        Some(r) => SlaPolicy {
+            priority,
+            response_minutes: r.try_get(0).ctx("decode")?,
+            resolution_minutes: r.try_get(1).ctx("decode")?,
+        },
+        None => SlaPolicy::default_for(priority),
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_event(
+    tx: &mut Tx,
+    request_id: i64,
+    at: i64,
+    kind: &str,
+    from: Option<Status>,
+    to: Option<Status>,
+    actor: Option<i64>,
+    note: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO maintenance_events (request_id, at, kind, from_status, to_status, actor_id, note) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(request_id)
+    .bind(at)
+    .bind(kind)
+    .bind(from.map(|s| s.as_str()))
+    .bind(to.map(|s| s.as_str()))
+    .bind(actor)
+    .bind(note)
+    .execute(&mut **tx)
+    .await
+    .ctx("write timeline event")?;
+    Ok(())
+}
+
+pub async fn create(
+    svc: &Services,
+    user: &CurrentUser,
+    input: &NewRequestInput,
+    idem_key: Option<&str>,
+    now: i64,
+) -> Result<Request> {
+    user.require(Module::Maintenance, Action::Create)?;
+    let new = input.parse()?;
+    let mut tx = svc.db.begin().await?;
+    if let Some(key) = idem_key {
+        if let Some(done) = idempotency::claim::<Request>(&mut tx, user.id, key, "maintenance.create", input, now).await? {
+            return Ok(done);
+        }
+    }
+    let machine_active = sqlx::query("SELECT active FROM machines WHERE id = $1")
+        .bind(new.machine_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .ctx("find machine")?
+        .map(|r| r.try_get::<i64, _>(0))
+        .transpose()
+        .ctx("decode")?;
+    match machine_active {
+        None => return Err(AppError::field("machine_id", "no such machine").into()),
+        Some(0) => return Err(AppError::field("machine_id", "this machine is retired").into()),
+        _ => {}
+    }
+    let policy = policy_for(&mut tx, new.priority).await?;
+    let clock = SlaClock::new(now, &policy);
+    let next = next_check(&clock, &BreachState::default());
+    let id: i64 = sqlx::query(
+        "INSERT INTO maintenance_requests (machine_id, kind, priority, title, description, status, reported_by, \
+         created_at, updated_at, response_target_ms, resolution_target_ms, next_check_at) \
+         VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(new.machine_id)
+    .bind(new.kind.as_str())
+    .bind(new.priority.as_str())
+    .bind(&new.title)
+    .bind(&new.description)
+    .bind(user.id)
+    .bind(now)
+    .bind(clock.response_target_ms)
+    .bind(clock.resolution_target_ms)
+    .bind(next)
+    .fetch_one(&mut *tx)
+    .await
+    .ctx("insert request")?
+    .try_get(0)
+    .ctx("decode")?;
+    insert_event(&mut tx, id, now, "created", None, Some(Status::Open), Some(user.id), &new.title).await?;
+    let request = fetch_request(&mut tx, id, now).await?;
+    if let Some(key) = idem_key {
+        idempotency::complete(&mut tx, user.id, key, &request).await?;
+    }
+    tx.commit().await.ctx("commit request")?;
+    svc.events.publish(Event { topic: "maintenance".into(), id, version: request.version, kind: "created".into() });
+    Ok(request)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct TransitionInput {
+    pub transition: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+pub async fn transition(
+    svc: &Services,
+    user: &CurrentUser,
+    id: i64,
+    input: &TransitionInput,
+    idem_key: Option<&str>,
+    now: i64,
+) -> Result<Request> {
+    let t = Transition::parse(input.transition.trim()).ok_or_else(|| {
+        AppError::field("transition", "must be acknowledge, start, wait_for_parts, resume, resolve, close or cancel")
+    })?;
+    user.require(Module::Maintenance, t.required_action())?;
+    if input.note.chars().count() > 2000 {
+        return Err(AppError::field("note", "keep it under 2000 characters").into());
+    }
+    let mut tx = svc.db.begin().await?;
+    if let Some(key) = idem_key {
+        let scope = format!("maintenance.transition.{id}");
+        if let Some(done) = idempotency::claim::<Request>(&mut tx, user.id, key, &scope, input, now).await? {
+            return Ok(done);
+        }
+    }
+    let row = sqlx::query(&format!("{SELECT_REQUEST} WHERE r.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .ctx("read request")?
+        .ok_or_else(|| AppError::not_found(format!("Maintenance request #{id}")))?;
+    let current = request_of(&row, now)?;
+    let (mut clock, breach) = clock_of(&row)?;
+    let to = t.apply(current.status)?;
+    clock.on_transition(t, now);
+    let next = if to.is_active() { next_check(&clock, &breach) } else { None };
+    let closed_at = if to == Status::Closed { Some(now) } else { None };
+    let updated = sqlx::query(
+        "UPDATE maintenance_requests SET status = $1, updated_at = $2, acknowledged_at = $3, resolved_at = $4, \
+         cancelled_at = $5, paused_since = $6, paused_total_ms = $7, next_check_at = $8, \
+         closed_at = COALESCE(closed_at, $9), version = version + 1 WHERE id = $10 AND version = $11",
+    )
+    .bind(to.as_str())
+    .bind(now)
+    .bind(clock.acknowledged_at)
+    .bind(clock.resolved_at)
+    .bind(clock.cancelled_at)
+    .bind(clock.paused_since)
+    .bind(clock.paused_total_ms)
+    .bind(next)
+    .bind(closed_at)
+    .bind(id)
+    .bind(current.version)
+    .execute(&mut *tx)
+    .await
+    .ctx("update request")?
+    .rows_affected();
+    if updated != 1 {
+        return Err(AppError::conflict("someone else changed this request at the same moment").into());
+    }
+    insert_event(&mut tx, id, now, t.as_str(), Some(current.status), Some(to), Some(user.id), input.note.trim()).await?;
+    let request = fetch_request(&mut tx, id, now).await?;
+    if let Some(key) = idem_key {
+        idempotency::complete(&mut tx, user.id, key, &request).await?;
+    }
+    tx.commit().await.ctx("commit transition")?;
+    svc.events.publish(Event {
+        topic: "maintenance".into(),
+        id,
+        version: request.version,
+        kind: t.as_str().into(),
+    });
+    Ok(request)
+}
+
+/// One pass of the breach monitor: records every breach and escalation that
+/// is due at `now`, dated when it happened. Safe to run from several places:
+/// each request is updated only if nobody changed it meanwhile.
+pub async fn monitor_tick(svc: &Services, now: i64) -> Result<usize> {
+    let ids: Vec<i64> = sqlx::query("SELECT id FROM maintenance_requests WHERE next_check_at <= $1 ORDER BY next_check_at LIMIT 500")
+        .bind(now)
+        .fetch_all(&svc.db.read)
+        .await
+        .ctx("find due requests")?
+        .iter()
+        .map(|r| r.try_get::<i64, _>(0))
+        .collect::<Result<_, _>>()
+        .ctx("decode")?;
+    let mut recorded = 0;
+    for id in ids {
+        let mut tx = svc.db.begin().await?;
+        let row = sqlx::query(&format!("{SELECT_REQUEST} WHERE r.id = $1"))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await
+            .ctx("read request")?;
+        let (clock, mut breach) = clock_of(&row)?;
+        let version: i64 = row.try_get("version").ctx("decode")?;
+        let status = Status::parse(&row.try_get::<String, _>("status").ctx("decode")?).unwrap_or(Status::Open);
+        let events = if status.is_active() { evaluate(&clock, &breach, now) } else { vec![] };
+        for ev in &events {
+            match *ev {
+                SlaEvent::ResponseBreached { at } => {
+                    breach.response_breached_at = Some(at);
+                    insert_event(&mut tx, id, at, "breach", None, None, None, "Response SLA breached").await?;
+                }
+                SlaEvent::ResolutionBreached { at } => {
+                    breach.resolution_breached_at = Some(at);
+                    insert_event(&mut tx, id, at, "breach", None, None, None, "Resolution SLA breached").await?;
+                }
+                SlaEvent::Escalated { level, at } => {
+                    breach.escalation_level = breach.escalation_level.max(level);
+                    let note = format!("Escalated to level {level}: {}", domain::maintenance::escalation_owner(level));
+                    insert_event(&mut tx, id, at, "escalation", None, None, None, &note).await?;
+                }
+            }
+        }
+        let next = if status.is_active() { next_check(&clock, &breach) } else { None };
+        let bump = if events.is_empty() { 0 } else { 1 };
+        let updated = sqlx::query(
+            "UPDATE maintenance_requests SET response_breached_at = $1, resolution_breached_at = $2, \
+             escalation_level = $3, next_check_at = $4, version = version + $5 WHERE id = $6 AND version = $7",
+        )
+        .bind(breach.response_breached_at)
+        .bind(breach.resolution_breached_at)
+        .bind(breach.escalation_level as i64)
+        .bind(next)
+        .bind(bump)
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await
+        .ctx("record breach")?
+        .rows_affected();
+        if updated != 1 {
+            // Changed under us; the next tick sees the new state.
+            tx.rollback().await.ctx("rollback")?;
+            continue;
+        }
+        tx.commit().await.ctx("commit breach")?;
+        if !events.is_empty() {
+            recorded += events.len();
+            svc.events.publish(Event { topic: "maintenance".into(), id, version: version + 1, kind: "breach".into() });
+        }
+    }
+    Ok(recorded)
+}
+
+/// Runs the monitor forever, every `interval`. Because deadlines are stored,
+/// a restart simply catches up on the first tick.
+pub async fn run_monitor(svc: Services, interval: std::time::Duration) {
+    let mut ticker = tokio::time::interval(interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        match monitor_tick(&svc, crate::now_ms()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(events = n, "maintenance SLA monitor recorded breaches"),
+            Err(e) => tracing::warn!(error = %e, "maintenance SLA monitor pass failed"),
+        }
+    }
+}
