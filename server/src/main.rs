@@ -1,5 +1,5 @@
 use clap::Parser;
-use server::config::{Cli, Command};
+use shopfloor::config::{Cli, Command};
 
 #[tokio::main]
 async fn main() {
@@ -11,7 +11,7 @@ async fn main() {
             std::process::exit(2);
         }
     };
-    server::ops::init_tracing(&config.log_level, cli.log_json);
+    shopfloor::ops::init_tracing(&config.log_level, cli.log_json);
     let fail = |e: String| -> ! {
         eprintln!("shopfloor: {e}");
         std::process::exit(1)
@@ -29,9 +29,9 @@ async fn main() {
             println!("{}/reset?token={token}", config.public_url);
         }
         Command::Serve => {
-            let svc = server::start_services(config.clone(), &admin_password, cli.demo).await.unwrap_or_else(|e| fail(e));
-            server::spawn_background(&svc);
-            let app = server::router(svc, server::leptos_options(config.bind));
+            let svc = shopfloor::start_services(config.clone(), &admin_password, cli.demo).await.unwrap_or_else(|e| fail(e));
+            shopfloor::spawn_background(&svc);
+            let app = shopfloor::router(svc, shopfloor::leptos_options(config.bind));
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await
                 .unwrap_or_else(|e| fail(format!("bind {}: {e}", config.bind)));
