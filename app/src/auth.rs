@@ -10,10 +10,16 @@ use server_fn::codec::Json;
 
 #[server(prefix = "/sfn", endpoint = "auth/me", input = Json)]
 pub async fn get_me() -> Result<Option<CurrentUser>, AppError> {
-    match crate::ssr::current_user().await {
-        Ok((_, u)) => Ok(Some(u)),
-        Err(AppError::Unauthenticated) => Ok(None),
-        Err(e) => Err(e),
+    use crate::ssr::*;
+    // Being signed out is an answer here, not an error.
+    let svc = services()?;
+    let Some(token) = session_token() else {
+        return Ok(None);
+    };
+    match service::auth::session_user(&svc, &token, now()).await {
+        Ok(u) => Ok(Some(u)),
+        Err(service::ServiceError::App(AppError::Unauthenticated)) => Ok(None),
+        Err(e) => Err(fail(e)),
     }
 }
 
@@ -21,9 +27,15 @@ pub async fn get_me() -> Result<Option<CurrentUser>, AppError> {
 pub async fn login(input: LoginInput) -> Result<CurrentUser, AppError> {
     use crate::ssr::*;
     let svc = services()?;
-    let (token, user) = service::auth::login(&svc, &input, &client_addr(), now()).await.map_err(fail)?;
+    let (token, user) = service::auth::login(&svc, &input, &client_addr(), now())
+        .await
+        .map_err(fail)?;
     let max_age = svc.config.session_max_hours * 3600;
-    set_cookie(&service::auth::session_cookie(Some(&token), svc.config.secure_cookies(), max_age));
+    set_cookie(&service::auth::session_cookie(
+        Some(&token),
+        svc.config.secure_cookies(),
+        max_age,
+    ));
     Ok(user)
 }
 
@@ -34,7 +46,11 @@ pub async fn logout() -> Result<(), AppError> {
     if let Some(token) = session_token() {
         service::auth::logout(&svc, &token).await.map_err(fail)?;
     }
-    set_cookie(&service::auth::session_cookie(None, svc.config.secure_cookies(), 0));
+    set_cookie(&service::auth::session_cookie(
+        None,
+        svc.config.secure_cookies(),
+        0,
+    ));
     Ok(())
 }
 
@@ -43,8 +59,14 @@ pub async fn refresh_session() -> Result<CurrentUser, AppError> {
     use crate::ssr::*;
     let svc = services()?;
     let token = session_token().ok_or(AppError::Unauthenticated)?;
-    let (new, user) = service::auth::refresh(&svc, &token, now()).await.map_err(fail)?;
-    set_cookie(&service::auth::session_cookie(Some(&new), svc.config.secure_cookies(), svc.config.session_max_hours * 3600));
+    let (new, user) = service::auth::refresh(&svc, &token, now())
+        .await
+        .map_err(fail)?;
+    set_cookie(&service::auth::session_cookie(
+        Some(&new),
+        svc.config.secure_cookies(),
+        svc.config.session_max_hours * 3600,
+    ));
     Ok(user)
 }
 
@@ -58,21 +80,27 @@ pub async fn totp_begin() -> Result<TotpSetup, AppError> {
 pub async fn totp_enable(secret: String, code: String) -> Result<(), AppError> {
     use crate::ssr::*;
     let (svc, user) = current_user().await?;
-    service::auth::enable_totp(&svc, user.id, &secret, &code, now()).await.map_err(fail)
+    service::auth::enable_totp(&svc, user.id, &secret, &code, now())
+        .await
+        .map_err(fail)
 }
 
 #[server(prefix = "/sfn", endpoint = "auth/totp/disable", input = Json)]
 pub async fn totp_disable() -> Result<(), AppError> {
     use crate::ssr::*;
     let (svc, user) = current_user().await?;
-    service::auth::disable_totp(&svc, user.id, user.id, now()).await.map_err(fail)
+    service::auth::disable_totp(&svc, user.id, user.id, now())
+        .await
+        .map_err(fail)
 }
 
 #[server(prefix = "/sfn", endpoint = "auth/password-reset", input = Json)]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
     use crate::ssr::*;
     let svc = services()?;
-    service::auth::reset_password(&svc.db, &token, &password, now()).await.map_err(fail)
+    service::auth::reset_password(&svc.db, &token, &password, now())
+        .await
+        .map_err(fail)
 }
 
 fn go(path: &str) {
@@ -99,7 +127,10 @@ pub fn LoginPage() -> impl IntoView {
             password: password.get_untracked(),
             totp_code: Some(code.get_untracked()).filter(|c| !c.is_empty()),
         };
-        let next = query.get_untracked().get("next").filter(|n| n.starts_with('/') && !n.starts_with("//"));
+        let next = query
+            .get_untracked()
+            .get("next")
+            .filter(|n| n.starts_with('/') && !n.starts_with("//"));
         pending.run(
             "Signing in",
             move |_key| login(input.clone()),
@@ -181,11 +212,17 @@ pub fn AccountPage() -> impl IntoView {
     let enabled = RwSignal::new(user.totp_enabled);
     let pending = Pending::new();
     let begin = move |_| {
-        pending.run("Starting two-factor set-up", move |_k| totp_begin(), move |s| setup.set(Some(s)));
+        pending.run(
+            "Starting two-factor set-up",
+            move |_k| totp_begin(),
+            move |s| setup.set(Some(s)),
+        );
     };
     let confirm = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(s) = setup.get_untracked() else { return };
+        let Some(s) = setup.get_untracked() else {
+            return;
+        };
         let c = code.get_untracked();
         pending.run(
             "Turning on two-factor sign-in",
@@ -198,10 +235,14 @@ pub fn AccountPage() -> impl IntoView {
         );
     };
     let disable = move |_| {
-        pending.run("Turning off two-factor sign-in", move |_k| totp_disable(), move |_| {
-            enabled.set(false);
-            push_toast(ToastKind::Info, "Two-factor sign-in is off.");
-        });
+        pending.run(
+            "Turning off two-factor sign-in",
+            move |_k| totp_disable(),
+            move |_| {
+                enabled.set(false);
+                push_toast(ToastKind::Info, "Two-factor sign-in is off.");
+            },
+        );
     };
     let sign_out = move |_| {
         pending.run("Signing out", move |_k| logout(), |_| go("/login"));

@@ -14,13 +14,18 @@ use leptos::prelude::*;
 use std::future::Future;
 
 #[cfg(feature = "hydrate")]
-async fn attempt<T, Fut: Future<Output = Result<T, AppError>>>(fut: Fut, timeout_ms: u64) -> Result<T, AppError> {
+async fn attempt<T, Fut: Future<Output = Result<T, AppError>>>(
+    fut: Fut,
+    timeout_ms: u64,
+) -> Result<T, AppError> {
     use futures::future::{select, Either};
     let timer = gloo_timers::future::TimeoutFuture::new(timeout_ms.min(u32::MAX as u64) as u32);
     futures::pin_mut!(fut);
     match select(fut, timer).await {
         Either::Left((r, _)) => r,
-        Either::Right(_) => Err(AppError::Timeout { after_ms: timeout_ms }),
+        Either::Right(_) => Err(AppError::Timeout {
+            after_ms: timeout_ms,
+        }),
     }
 }
 
@@ -37,14 +42,22 @@ where
         match r {
             Err(e) if e.is_transient() && tries < cfg.retries => {
                 tries += 1;
-                let wait = domain::config::backoff_ms(cfg.retry_base_ms, tries, js_sys::Math::random());
+                let wait =
+                    domain::config::backoff_ms(cfg.retry_base_ms, tries, js_sys::Math::random());
                 gloo_timers::future::TimeoutFuture::new(wait as u32).await;
             }
             Err(e) => {
                 if !matches!(e, AppError::Invalid(_)) {
                     push_toast(ToastKind::Error, format!("{label}: {}", e.user_message()));
                 } else if let Some(f) = e.field_error() {
-                    push_toast(ToastKind::Error, format!("{label}: check {} — {}", f.field.replace('_', " "), f.message));
+                    push_toast(
+                        ToastKind::Error,
+                        format!(
+                            "{label}: check {} — {}",
+                            f.field.replace('_', " "),
+                            f.message
+                        ),
+                    );
                 }
                 if matches!(e, AppError::Unauthenticated) {
                     crate::live::session_expired();
@@ -57,7 +70,10 @@ where
 }
 
 /// A read: timeout, retries, toast on failure. Usable in a `Resource`.
-pub fn read<T, F, Fut>(label: &'static str, f: F) -> impl Future<Output = Result<T, AppError>> + Send + 'static
+pub fn read<T, F, Fut>(
+    label: &'static str,
+    f: F,
+) -> impl Future<Output = Result<T, AppError>> + Send + 'static
 where
     F: Fn() -> Fut + Send + 'static,
     Fut: Future<Output = Result<T, AppError>> + Send + 'static,
@@ -130,7 +146,10 @@ impl Default for Pending {
 
 impl Pending {
     pub fn new() -> Self {
-        Pending { busy: RwSignal::new(false), field: RwSignal::new(None) }
+        Pending {
+            busy: RwSignal::new(false),
+            field: RwSignal::new(None),
+        }
     }
 
     /// Runs a mutation unless one is already in flight.
@@ -157,7 +176,10 @@ impl Pending {
     }
 
     /// The server's message for `name`, if it rejected that field.
-    pub fn error_for(&self, name: &'static str) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
+    pub fn error_for(
+        &self,
+        name: &'static str,
+    ) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
         let field = self.field;
         move || field.get().filter(|f| f.field == name).map(|f| f.message)
     }

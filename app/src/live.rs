@@ -33,7 +33,11 @@ pub fn client_config() -> ClientConfig {
             c.get_or_init(|| {
                 web_sys::window()
                     .and_then(|w| w.document())
-                    .and_then(|d| d.query_selector("meta[name=shopfloor-config]").ok().flatten())
+                    .and_then(|d| {
+                        d.query_selector("meta[name=shopfloor-config]")
+                            .ok()
+                            .flatten()
+                    })
                     .and_then(|m| m.get_attribute("content"))
                     .and_then(|s| serde_json::from_str(&s).ok())
                     .unwrap_or_default()
@@ -61,7 +65,10 @@ pub fn now() -> ArcRwSignal<i64> {
 
 #[cfg(not(feature = "hydrate"))]
 fn domain_now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 /// Server clock minus browser clock, learnt from each answer's `server_now`.
@@ -132,9 +139,12 @@ pub fn start() {
             return;
         }
         let tick = now();
-        gloo_timers::callback::Interval::new(1000, move || tick.set(js_sys::Date::now() as i64)).forget();
+        gloo_timers::callback::Interval::new(1000, move || tick.set(js_sys::Date::now() as i64))
+            .forget();
 
-        let Some(window) = web_sys::window() else { return };
+        let Some(window) = web_sys::window() else {
+            return;
+        };
         let c = conn();
         if !window.navigator().on_line() {
             c.set(Conn::Offline);
@@ -151,8 +161,10 @@ pub fn start() {
                 maintenance_version().update(|v| *v += 1);
             })
         };
-        let _ = window.add_event_listener_with_callback("offline", on_offline.as_ref().unchecked_ref());
-        let _ = window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+        let _ =
+            window.add_event_listener_with_callback("offline", on_offline.as_ref().unchecked_ref());
+        let _ =
+            window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
         on_offline.forget();
         on_online.forget();
 
@@ -160,12 +172,13 @@ pub fn start() {
         // refetch, since events sent while disconnected were missed.
         if let Ok(es) = web_sys::EventSource::new("/api/v1/events") {
             let had_error = std::rc::Rc::new(std::cell::Cell::new(false));
-            let on_msg = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-                let data = ev.data().as_string().unwrap_or_default();
-                if data.contains("\"topic\":\"maintenance\"") {
-                    maintenance_version().update(|v| *v += 1);
-                }
-            });
+            let on_msg =
+                Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+                    let data = ev.data().as_string().unwrap_or_default();
+                    if data.contains("\"topic\":\"maintenance\"") {
+                        maintenance_version().update(|v| *v += 1);
+                    }
+                });
             let on_open = {
                 let c = c.clone();
                 let had_error = had_error.clone();

@@ -11,42 +11,61 @@ pub fn services() -> Result<Services, AppError> {
 }
 
 fn headers() -> Result<http::HeaderMap, AppError> {
-    use_context::<http::request::Parts>().map(|p| p.headers).ok_or(AppError::Internal)
+    use_context::<http::request::Parts>()
+        .map(|p| p.headers)
+        .ok_or(AppError::Internal)
 }
 
 /// The user behind the request's session, or `Unauthenticated`.
 pub async fn current_user() -> Result<(Services, CurrentUser), AppError> {
-    let svc = services()?;
-    let (token, _) = service::auth::token_from_headers(&headers()?).ok_or(AppError::Unauthenticated)?;
-    let user = service::auth::session_user(&svc, &token, now_ms()).await.map_err(fail)?;
+    let svc = services().map_err(reject)?;
+    let (token, _) = service::auth::token_from_headers(&headers()?)
+        .ok_or_else(|| reject(AppError::Unauthenticated))?;
+    let user = service::auth::session_user(&svc, &token, now_ms())
+        .await
+        .map_err(fail)?;
     Ok((svc, user))
 }
 
+/// Sets the HTTP status that matches a user-facing error and passes it on.
+pub fn reject(e: AppError) -> AppError {
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(code) = http::StatusCode::from_u16(e.status()) {
+            resp.set_status(code);
+        }
+    }
+    e
+}
+
 pub fn session_token() -> Option<String> {
-    headers().ok().and_then(|h| service::auth::token_from_headers(&h)).map(|(t, _)| t)
+    headers()
+        .ok()
+        .and_then(|h| service::auth::token_from_headers(&h))
+        .map(|(t, _)| t)
 }
 
 /// Maps a service error for the browser (internal detail is logged, not sent)
 /// and sets the matching HTTP status on the response.
 pub fn fail(e: ServiceError) -> AppError {
-    let app = e.into_app();
-    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(code) = http::StatusCode::from_u16(app.status()) {
-            resp.set_status(code);
-        }
-    }
-    app
+    reject(e.into_app())
 }
 
 pub fn set_cookie(value: &str) {
-    if let (Some(resp), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(value)) {
+    if let (Some(resp), Ok(v)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(value),
+    ) {
         resp.append_header(http::header::SET_COOKIE, v);
     }
 }
 
 pub fn client_addr() -> String {
     use_context::<http::request::Parts>()
-        .and_then(|p| p.extensions.get::<axum_connect_info::ClientAddr>().map(|a| a.0.clone()))
+        .and_then(|p| {
+            p.extensions
+                .get::<axum_connect_info::ClientAddr>()
+                .map(|a| a.0.clone())
+        })
         .unwrap_or_else(|| "unknown".into())
 }
 

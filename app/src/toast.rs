@@ -45,13 +45,21 @@ pub fn push_toast(kind: ToastKind, text: impl Into<String>) {
         });
         let list = toasts();
         list.update(|l| {
-            l.push(Toast { id, kind, text: text.into() });
+            l.push(Toast {
+                id,
+                kind,
+                text: text.into(),
+            });
             // Keep the screen usable on a phone.
             while l.len() > 4 {
                 l.remove(0);
             }
         });
-        let ms = if kind == ToastKind::Error { 10_000 } else { 4_000 };
+        let ms = if kind == ToastKind::Error {
+            10_000
+        } else {
+            4_000
+        };
         gloo_timers::callback::Timeout::new(ms, move || dismiss(id)).forget();
     }
     #[cfg(not(feature = "hydrate"))]

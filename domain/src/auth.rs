@@ -23,7 +23,10 @@ impl CurrentUser {
         if self.can(module, action) {
             Ok(())
         } else {
-            Err(AppError::Forbidden { module: module.as_str().into(), action: action.as_str().into() })
+            Err(AppError::Forbidden {
+                module: module.as_str().into(),
+                action: action.as_str().into(),
+            })
         }
     }
 }
@@ -85,18 +88,30 @@ pub fn parse_username(s: &str) -> Result<String, AppError> {
     if s.len() < 3 || s.len() > 32 {
         return Err(AppError::field("username", "must be 3 to 32 characters"));
     }
-    if !s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')) {
-        return Err(AppError::field("username", "use only letters, digits, '.', '_' and '-'"));
+    if !s
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    {
+        return Err(AppError::field(
+            "username",
+            "use only letters, digits, '.', '_' and '-'",
+        ));
     }
     Ok(s)
 }
 
 pub fn check_password_strength(p: &str) -> Result<(), AppError> {
     if p.chars().count() < 10 {
-        return Err(AppError::field("password", "must be at least 10 characters"));
+        return Err(AppError::field(
+            "password",
+            "must be at least 10 characters",
+        ));
     }
     if p.chars().count() > 200 {
-        return Err(AppError::field("password", "must be at most 200 characters"));
+        return Err(AppError::field(
+            "password",
+            "must be at most 200 characters",
+        ));
     }
     Ok(())
 }
@@ -125,7 +140,10 @@ mod tests {
         assert!(u.require(Module::Maintenance, Action::View).is_ok());
         assert_eq!(
             u.require(Module::Maintenance, Action::Update),
-            Err(AppError::Forbidden { module: "maintenance".into(), action: "UPDATE".into() })
+            Err(AppError::Forbidden {
+                module: "maintenance".into(),
+                action: "UPDATE".into()
+            })
         );
     }
 }

@@ -30,7 +30,9 @@ impl Default for ClientConfig {
 /// Delay before retry number `attempt` (1-based): base × 2^(attempt-1), capped
 /// at 8 s, scaled by a jitter factor in [0.5, 1.0] so clients do not retry in step.
 pub fn backoff_ms(base_ms: u64, attempt: u32, jitter_unit: f64) -> u64 {
-    let exp = base_ms.saturating_mul(1u64 << attempt.saturating_sub(1).min(16)).min(8_000);
+    let exp = base_ms
+        .saturating_mul(1u64 << attempt.saturating_sub(1).min(16))
+        .min(8_000);
     let j = 0.5 + 0.5 * jitter_unit.clamp(0.0, 1.0);
     (exp as f64 * j) as u64
 }

@@ -12,7 +12,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, message: impl Into<String>) -> Self {
-        Self { field: field.to_string(), message: message.into() }
+        Self {
+            field: field.to_string(),
+            message: message.into(),
+        }
     }
 }
 
@@ -53,7 +56,9 @@ impl AppError {
     }
 
     pub fn conflict(message: impl Into<String>) -> Self {
-        AppError::Conflict { message: message.into() }
+        AppError::Conflict {
+            message: message.into(),
+        }
     }
 
     pub fn status(&self) -> u16 {
@@ -117,7 +122,10 @@ impl AppError {
     /// Worth retrying automatically (reads always; mutations only because they
     /// carry an idempotency key).
     pub fn is_transient(&self) -> bool {
-        matches!(self, AppError::Network { .. } | AppError::Timeout { .. } | AppError::Unavailable)
+        matches!(
+            self,
+            AppError::Network { .. } | AppError::Timeout { .. } | AppError::Unavailable
+        )
     }
 
     pub fn field_error(&self) -> Option<&FieldError> {
@@ -143,7 +151,9 @@ mod server_fn_impl {
                 ServerFnErrorErr::Args(message) | ServerFnErrorErr::Deserialization(message) => {
                     AppError::Invalid(super::FieldError::new("request", message))
                 }
-                ServerFnErrorErr::Registration(_) => AppError::NotFound { what: "server function".into() },
+                ServerFnErrorErr::Registration(_) => AppError::NotFound {
+                    what: "server function".into(),
+                },
                 _ => AppError::Internal,
             }
         }
@@ -158,7 +168,14 @@ mod tests {
     fn statuses_and_codes_match_http_semantics() {
         assert_eq!(AppError::field("title", "required").status(), 422);
         assert_eq!(AppError::Unauthenticated.status(), 401);
-        assert_eq!(AppError::Forbidden { module: "m".into(), action: "a".into() }.status(), 403);
+        assert_eq!(
+            AppError::Forbidden {
+                module: "m".into(),
+                action: "a".into()
+            }
+            .status(),
+            403
+        );
         assert_eq!(AppError::conflict("x").code(), "conflict");
     }
 

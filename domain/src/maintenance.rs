@@ -149,7 +149,10 @@ impl Transition {
 
     /// Transitions a user could take from `from` (for the buttons).
     pub fn available_from(from: Status) -> Vec<Transition> {
-        Transition::ALL.into_iter().filter(|t| t.apply(from).is_ok()).collect()
+        Transition::ALL
+            .into_iter()
+            .filter(|t| t.apply(from).is_ok())
+            .collect()
     }
 }
 
@@ -163,7 +166,12 @@ pub enum Priority {
 }
 
 impl Priority {
-    pub const ALL: [Priority; 4] = [Priority::Critical, Priority::High, Priority::Medium, Priority::Low];
+    pub const ALL: [Priority; 4] = [
+        Priority::Critical,
+        Priority::High,
+        Priority::Medium,
+        Priority::Low,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -236,14 +244,22 @@ impl SlaPolicy {
             Priority::Medium => (4 * 60, 24 * 60),
             Priority::Low => (24 * 60, 72 * 60),
         };
-        SlaPolicy { priority, response_minutes, resolution_minutes }
+        SlaPolicy {
+            priority,
+            response_minutes,
+            resolution_minutes,
+        }
     }
 
     pub fn validate(&self) -> Result<(), AppError> {
         if !(1..=30 * 24 * 60).contains(&self.response_minutes) {
-            return Err(AppError::field("response_minutes", "must be between 1 minute and 30 days"));
+            return Err(AppError::field(
+                "response_minutes",
+                "must be between 1 minute and 30 days",
+            ));
         }
-        if self.resolution_minutes < self.response_minutes || self.resolution_minutes > 90 * 24 * 60 {
+        if self.resolution_minutes < self.response_minutes || self.resolution_minutes > 90 * 24 * 60
+        {
             return Err(AppError::field(
                 "resolution_minutes",
                 "must be at least the response target and at most 90 days",
@@ -319,7 +335,9 @@ impl ClockReading {
             ClockState::Paused => Tone::Paused,
             ClockState::Met | ClockState::Stopped => Tone::Done,
             ClockState::Running if self.remaining_ms < 0 => Tone::Breached,
-            ClockState::Running if self.remaining_ms <= (self.target_ms / 4).max(10 * MINUTE) => Tone::Warning,
+            ClockState::Running if self.remaining_ms <= (self.target_ms / 4).max(10 * MINUTE) => {
+                Tone::Warning
+            }
             ClockState::Running => Tone::Ok,
         }
     }
@@ -368,26 +386,54 @@ impl SlaClock {
             (None, None) if now > due => (ClockState::Breached, due - now),
             (None, None) => (ClockState::Running, due - now),
         };
-        ClockReading { state, remaining_ms, target_ms }
+        ClockReading {
+            state,
+            remaining_ms,
+            target_ms,
+        }
     }
 
     pub fn resolution(&self, now: Millis) -> ClockReading {
         let target_ms = self.resolution_target_ms;
         if let Some(r) = self.resolved_at {
             let due = self.resolution_due(r);
-            let state = if r <= due { ClockState::Met } else { ClockState::Breached };
-            return ClockReading { state, remaining_ms: due - r, target_ms };
+            let state = if r <= due {
+                ClockState::Met
+            } else {
+                ClockState::Breached
+            };
+            return ClockReading {
+                state,
+                remaining_ms: due - r,
+                target_ms,
+            };
         }
         if let Some(c) = self.cancelled_at {
-            return ClockReading { state: ClockState::Stopped, remaining_ms: self.resolution_due(c) - c, target_ms };
+            return ClockReading {
+                state: ClockState::Stopped,
+                remaining_ms: self.resolution_due(c) - c,
+                target_ms,
+            };
         }
         if let Some(p) = self.paused_since {
             // Frozen at what was left when the pause began.
-            return ClockReading { state: ClockState::Paused, remaining_ms: self.resolution_due(p) - p, target_ms };
+            return ClockReading {
+                state: ClockState::Paused,
+                remaining_ms: self.resolution_due(p) - p,
+                target_ms,
+            };
         }
         let due = self.resolution_due(now);
-        let state = if now > due { ClockState::Breached } else { ClockState::Running };
-        ClockReading { state, remaining_ms: due - now, target_ms }
+        let state = if now > due {
+            ClockState::Breached
+        } else {
+            ClockState::Running
+        };
+        ClockReading {
+            state,
+            remaining_ms: due - now,
+            target_ms,
+        }
     }
 
     /// Applies the clock side of a transition taken at `at`.
@@ -421,11 +467,18 @@ impl SlaClock {
 /// The escalation ladder: who is told, and when, once a clock has breached.
 /// Level 1 at the first breach, level 2 when the resolution is overdue by half
 /// its target, level 3 when overdue by its whole target.
-pub const ESCALATION_LADDER: [(u8, &str); 3] =
-    [(1, "Shift supervisor"), (2, "Maintenance manager"), (3, "Plant manager")];
+pub const ESCALATION_LADDER: [(u8, &str); 3] = [
+    (1, "Shift supervisor"),
+    (2, "Maintenance manager"),
+    (3, "Plant manager"),
+];
 
 pub fn escalation_owner(level: u8) -> &'static str {
-    ESCALATION_LADDER.iter().find(|(l, _)| *l == level).map(|(_, o)| *o).unwrap_or("—")
+    ESCALATION_LADDER
+        .iter()
+        .find(|(l, _)| *l == level)
+        .map(|(_, o)| *o)
+        .unwrap_or("—")
 }
 
 /// What the breach monitor stores per request besides the clock.
@@ -452,7 +505,9 @@ fn level_due(clock: &SlaClock, now: Millis) -> u8 {
     if resp.state == ClockState::Breached || resol.state == ClockState::Breached {
         level = 1;
     }
-    if resol.state == ClockState::Breached || (resol.state == ClockState::Running && resol.remaining_ms < 0) {
+    if resol.state == ClockState::Breached
+        || (resol.state == ClockState::Running && resol.remaining_ms < 0)
+    {
         let overdue = -resol.remaining_ms;
         if overdue >= clock.resolution_target_ms / 2 {
             level = 2;
@@ -470,28 +525,39 @@ fn level_due(clock: &SlaClock, now: Millis) -> u8 {
 pub fn evaluate(clock: &SlaClock, breach: &BreachState, now: Millis) -> Vec<SlaEvent> {
     let mut events = Vec::new();
     if breach.response_breached_at.is_none() && clock.response(now).state == ClockState::Breached {
-        events.push(SlaEvent::ResponseBreached { at: clock.response_due() + 1 });
+        events.push(SlaEvent::ResponseBreached {
+            at: clock.response_due() + 1,
+        });
     }
     let resol = clock.resolution(now);
     let active = clock.resolved_at.is_none() && clock.cancelled_at.is_none();
     if breach.resolution_breached_at.is_none() && active && resol.state == ClockState::Breached {
-        events.push(SlaEvent::ResolutionBreached { at: clock.resolution_due(now) + 1 });
+        events.push(SlaEvent::ResolutionBreached {
+            at: clock.resolution_due(now) + 1,
+        });
     }
     if active {
         let due_level = level_due(clock, now);
         let due = clock.resolution_due(now);
         for level in (breach.escalation_level + 1)..=due_level {
             let at = match level {
-                1 if clock.response(now).state == ClockState::Breached => clock.response_due().min(due) + 1,
+                1 if clock.response(now).state == ClockState::Breached => {
+                    clock.response_due().min(due) + 1
+                }
                 1 => due + 1,
                 2 => due + clock.resolution_target_ms / 2,
                 _ => due + clock.resolution_target_ms,
             };
-            events.push(SlaEvent::Escalated { level, at: at.min(now) });
+            events.push(SlaEvent::Escalated {
+                level,
+                at: at.min(now),
+            });
         }
     }
     events.sort_by_key(|e| match e {
-        SlaEvent::ResponseBreached { at } | SlaEvent::ResolutionBreached { at } | SlaEvent::Escalated { at, .. } => *at,
+        SlaEvent::ResponseBreached { at }
+        | SlaEvent::ResolutionBreached { at }
+        | SlaEvent::Escalated { at, .. } => *at,
     });
     events
 }
@@ -610,7 +676,10 @@ pub struct NewRequest {
 impl NewRequestInput {
     pub fn parse(&self) -> Result<NewRequest, AppError> {
         if self.machine_id <= 0 {
-            return Err(AppError::field("machine_id", "choose the machine that needs attention"));
+            return Err(AppError::field(
+                "machine_id",
+                "choose the machine that needs attention",
+            ));
         }
         let kind = Kind::parse(self.kind.trim())
             .ok_or_else(|| AppError::field("kind", "must be breakdown or preventive"))?;
@@ -618,13 +687,19 @@ impl NewRequestInput {
             .ok_or_else(|| AppError::field("priority", "must be critical, high, medium or low"))?;
         let title = self.title.trim();
         if title.chars().count() < 3 {
-            return Err(AppError::field("title", "describe the problem in at least 3 characters"));
+            return Err(AppError::field(
+                "title",
+                "describe the problem in at least 3 characters",
+            ));
         }
         if title.chars().count() > 200 {
             return Err(AppError::field("title", "keep it under 200 characters"));
         }
         if self.description.chars().count() > 4000 {
-            return Err(AppError::field("description", "keep it under 4000 characters"));
+            return Err(AppError::field(
+                "description",
+                "keep it under 4000 characters",
+            ));
         }
         Ok(NewRequest {
             machine_id: self.machine_id,
@@ -662,14 +737,21 @@ pub struct RequestPage {
 }
 
 /// A field error helper for list filters.
-pub fn parse_filter(f: &ListFilter) -> Result<(Option<Status>, Option<Priority>, i64, i64), AppError> {
+pub fn parse_filter(
+    f: &ListFilter,
+) -> Result<(Option<Status>, Option<Priority>, i64, i64), AppError> {
     let status = match f.status.as_deref().filter(|s| !s.is_empty()) {
         None => None,
-        Some(s) => Some(Status::parse(s).ok_or_else(|| AppError::Invalid(FieldError::new("status", "unknown status")))?),
+        Some(s) => Some(
+            Status::parse(s)
+                .ok_or_else(|| AppError::Invalid(FieldError::new("status", "unknown status")))?,
+        ),
     };
     let priority = match f.priority.as_deref().filter(|s| !s.is_empty()) {
         None => None,
-        Some(s) => Some(Priority::parse(s).ok_or_else(|| AppError::field("priority", "unknown priority"))?),
+        Some(s) => Some(
+            Priority::parse(s).ok_or_else(|| AppError::field("priority", "unknown priority"))?,
+        ),
     };
     let limit = f.limit.unwrap_or(50);
     if !(1..=500).contains(&limit) {
@@ -689,7 +771,11 @@ mod tests {
     use proptest::prelude::*;
 
     fn policy() -> SlaPolicy {
-        SlaPolicy { priority: Priority::High, response_minutes: 60, resolution_minutes: 8 * 60 }
+        SlaPolicy {
+            priority: Priority::High,
+            response_minutes: 60,
+            resolution_minutes: 8 * 60,
+        }
     }
 
     #[test]
@@ -732,14 +818,20 @@ mod tests {
     fn terminal_states_offer_nothing() {
         assert!(Transition::available_from(Status::Closed).is_empty());
         assert!(Transition::available_from(Status::Cancelled).is_empty());
-        assert_eq!(Transition::available_from(Status::Resolved), vec![Transition::Close]);
+        assert_eq!(
+            Transition::available_from(Status::Resolved),
+            vec![Transition::Close]
+        );
     }
 
     #[test]
     fn response_clock_runs_then_is_met_by_acknowledging() {
         let mut c = SlaClock::new(0, &policy());
         let r = c.response(10 * MINUTE);
-        assert_eq!((r.state, r.remaining_ms), (ClockState::Running, 50 * MINUTE));
+        assert_eq!(
+            (r.state, r.remaining_ms),
+            (ClockState::Running, 50 * MINUTE)
+        );
         assert_eq!(r.tone(), Tone::Ok);
         assert_eq!(c.response(55 * MINUTE).tone(), Tone::Warning);
         c.on_transition(Transition::Acknowledge, 20 * MINUTE);
@@ -765,7 +857,11 @@ mod tests {
         // Frozen at 6 h left for as long as the pause lasts.
         for now in [2 * HOUR, 5 * HOUR, 30 * HOUR] {
             let r = c.resolution(now);
-            assert_eq!((r.state, r.remaining_ms), (ClockState::Paused, 6 * HOUR), "at {now}");
+            assert_eq!(
+                (r.state, r.remaining_ms),
+                (ClockState::Paused, 6 * HOUR),
+                "at {now}"
+            );
         }
         c.on_transition(Transition::ResumeWork, 30 * HOUR);
         assert_eq!(c.paused_total_ms, 28 * HOUR);
@@ -797,7 +893,13 @@ mod tests {
         let ev = evaluate(&c, &b, 3 * HOUR);
         assert_eq!(
             ev,
-            vec![SlaEvent::ResponseBreached { at: HOUR + 1 }, SlaEvent::Escalated { level: 1, at: HOUR + 1 }]
+            vec![
+                SlaEvent::ResponseBreached { at: HOUR + 1 },
+                SlaEvent::Escalated {
+                    level: 1,
+                    at: HOUR + 1
+                }
+            ]
         );
         b.response_breached_at = Some(HOUR + 1);
         b.escalation_level = 1;
@@ -815,13 +917,29 @@ mod tests {
             ev,
             vec![
                 SlaEvent::ResolutionBreached { at: 8 * HOUR + 1 },
-                SlaEvent::Escalated { level: 1, at: 8 * HOUR + 1 },
-                SlaEvent::Escalated { level: 2, at: 12 * HOUR },
+                SlaEvent::Escalated {
+                    level: 1,
+                    at: 8 * HOUR + 1
+                },
+                SlaEvent::Escalated {
+                    level: 2,
+                    at: 12 * HOUR
+                },
             ]
         );
-        let b = BreachState { resolution_breached_at: Some(8 * HOUR + 1), escalation_level: 2, ..Default::default() };
+        let b = BreachState {
+            resolution_breached_at: Some(8 * HOUR + 1),
+            escalation_level: 2,
+            ..Default::default()
+        };
         assert_eq!(next_check(&c, &b), Some(16 * HOUR));
-        assert_eq!(evaluate(&c, &b, 16 * HOUR), vec![SlaEvent::Escalated { level: 3, at: 16 * HOUR }]);
+        assert_eq!(
+            evaluate(&c, &b, 16 * HOUR),
+            vec![SlaEvent::Escalated {
+                level: 3,
+                at: 16 * HOUR
+            }]
+        );
         assert_eq!(escalation_owner(3), "Plant manager");
     }
 
@@ -845,23 +963,67 @@ mod tests {
             description: String::new(),
         };
         assert_eq!(ok.parse().unwrap().title, "Needle bar jammed");
-        let field = |i: NewRequestInput| i.parse().unwrap_err().field_error().unwrap().field.clone();
-        assert_eq!(field(NewRequestInput { machine_id: 0, ..ok.clone() }), "machine_id");
-        assert_eq!(field(NewRequestInput { kind: "x".into(), ..ok.clone() }), "kind");
-        assert_eq!(field(NewRequestInput { priority: "urgent".into(), ..ok.clone() }), "priority");
-        assert_eq!(field(NewRequestInput { title: " a ".into(), ..ok.clone() }), "title");
-        assert_eq!(field(NewRequestInput { description: "x".repeat(4001), ..ok.clone() }), "description");
+        let field =
+            |i: NewRequestInput| i.parse().unwrap_err().field_error().unwrap().field.clone();
+        assert_eq!(
+            field(NewRequestInput {
+                machine_id: 0,
+                ..ok.clone()
+            }),
+            "machine_id"
+        );
+        assert_eq!(
+            field(NewRequestInput {
+                kind: "x".into(),
+                ..ok.clone()
+            }),
+            "kind"
+        );
+        assert_eq!(
+            field(NewRequestInput {
+                priority: "urgent".into(),
+                ..ok.clone()
+            }),
+            "priority"
+        );
+        assert_eq!(
+            field(NewRequestInput {
+                title: " a ".into(),
+                ..ok.clone()
+            }),
+            "title"
+        );
+        assert_eq!(
+            field(NewRequestInput {
+                description: "x".repeat(4001),
+                ..ok.clone()
+            }),
+            "description"
+        );
     }
 
     #[test]
     fn policy_validation() {
         assert!(SlaPolicy::default_for(Priority::Low).validate().is_ok());
-        let bad = SlaPolicy { priority: Priority::Low, response_minutes: 60, resolution_minutes: 30 };
-        assert_eq!(bad.validate().unwrap_err().field_error().unwrap().field, "resolution_minutes");
+        let bad = SlaPolicy {
+            priority: Priority::Low,
+            response_minutes: 60,
+            resolution_minutes: 30,
+        };
+        assert_eq!(
+            bad.validate().unwrap_err().field_error().unwrap().field,
+            "resolution_minutes"
+        );
     }
 
     fn arb_transitions() -> impl Strategy<Value = Vec<(Transition, i64)>> {
-        prop::collection::vec((prop::sample::select(Transition::ALL.to_vec()), 0i64..3 * HOUR), 0..12)
+        prop::collection::vec(
+            (
+                prop::sample::select(Transition::ALL.to_vec()),
+                0i64..3 * HOUR,
+            ),
+            0..12,
+        )
     }
 
     proptest! {

@@ -6,9 +6,22 @@ use std::fmt;
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name { $($variant),+ }
+
+        // On the wire exactly as `as_str` spells it (e.g. `maintenance`, `VIEW`).
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                $name::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown {} {s:?}", stringify!($name).to_lowercase())))
+            }
+        }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -93,7 +106,13 @@ pub fn default_grants(role: &str) -> Vec<Permission> {
         "planner" => [Orders, Ppic]
             .into_iter()
             .flat_map(all_actions)
-            .chain([view(Master), view(Warehouse), view(Maintenance), view(Quality), view(Dashboard)])
+            .chain([
+                view(Master),
+                view(Warehouse),
+                view(Maintenance),
+                view(Quality),
+                view(Dashboard),
+            ])
             .chain([Permission::new(Maintenance, Create)])
             .collect(),
         "supervisor" => vec![
@@ -119,17 +138,26 @@ pub fn default_grants(role: &str) -> Vec<Permission> {
             Permission::new(Maintenance, Create),
             Permission::new(Quality, Create),
         ],
-        "quality" => all_actions(Quality).chain([view(Master), view(Ppic), view(Maintenance), view(Dashboard)]).collect(),
+        "quality" => all_actions(Quality)
+            .chain([view(Master), view(Ppic), view(Maintenance), view(Dashboard)])
+            .collect(),
         "maintenance" => all_actions(Maintenance)
             .filter(|p| p.action != Delete)
-            .chain([view(Master), Permission::new(Master, Create), Permission::new(Master, Update), view(Dashboard)])
+            .chain([
+                view(Master),
+                Permission::new(Master, Create),
+                Permission::new(Master, Update),
+                view(Dashboard),
+            ])
             .collect(),
         "warehouse" => [Warehouse, Purchasing, ImportExport]
             .into_iter()
             .flat_map(all_actions)
             .chain([view(Master), view(Orders), view(Maintenance)])
             .collect(),
-        "finance" => all_actions(Finance).chain([view(Orders), view(Ppic), view(Warehouse), view(Dashboard)]).collect(),
+        "finance" => all_actions(Finance)
+            .chain([view(Orders), view(Ppic), view(Warehouse), view(Dashboard)])
+            .collect(),
         _ => vec![],
     };
     out.sort();
@@ -143,7 +171,10 @@ mod tests {
 
     #[test]
     fn admin_has_every_permission() {
-        assert_eq!(default_grants("admin").len(), Module::ALL.len() * Action::ALL.len());
+        assert_eq!(
+            default_grants("admin").len(),
+            Module::ALL.len() * Action::ALL.len()
+        );
     }
 
     #[test]

@@ -37,7 +37,12 @@ pub fn format_iso(ms: Millis) -> String {
     let days = ms.div_euclid(86_400_000);
     let rem = ms.rem_euclid(86_400_000);
     let (y, m, d) = civil_from_days(days);
-    let (h, mi, s, milli) = (rem / 3_600_000, rem / 60_000 % 60, rem / 1000 % 60, rem % 1000);
+    let (h, mi, s, milli) = (
+        rem / 3_600_000,
+        rem / 60_000 % 60,
+        rem / 1000 % 60,
+        rem % 1000,
+    );
     format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{milli:03}Z")
 }
 
@@ -45,7 +50,12 @@ pub fn format_iso(ms: Millis) -> String {
 /// optional fractional seconds. Returns `None` for anything else.
 pub fn parse_iso(s: &str) -> Option<Millis> {
     let b = s.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b' ') || b[13] != b':' || b[16] != b':'
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !(b[10] == b'T' || b[10] == b' ')
+        || b[13] != b':'
+        || b[16] != b':'
     {
         return None;
     }
@@ -56,7 +66,14 @@ pub fn parse_iso(s: &str) -> Option<Millis> {
         }
         t.parse().ok()
     };
-    let (y, mo, d, h, mi, sec) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    let (y, mo, d, h, mi, sec) = (
+        num(0..4)?,
+        num(5..7)?,
+        num(8..10)?,
+        num(11..13)?,
+        num(14..16)?,
+        num(17..19)?,
+    );
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
         return None;
     }
@@ -76,7 +93,10 @@ pub fn parse_iso(s: &str) -> Option<Millis> {
     }
     let offset_ms = match s.get(i..)? {
         "Z" | "z" => 0,
-        rest if rest.len() == 6 && (rest.starts_with('+') || rest.starts_with('-')) && &rest[3..4] == ":" => {
+        rest if rest.len() == 6
+            && (rest.starts_with('+') || rest.starts_with('-'))
+            && &rest[3..4] == ":" =>
+        {
             let oh: i64 = rest[1..3].parse().ok()?;
             let om: i64 = rest[4..6].parse().ok()?;
             let sign = if rest.starts_with('-') { -1 } else { 1 };
@@ -91,7 +111,12 @@ pub fn parse_iso(s: &str) -> Option<Millis> {
 /// A duration as a countdown: `1h 05m 09s`, `4m 02s`, `09s`.
 pub fn format_duration(ms: Millis) -> String {
     let total = ms.abs() / 1000;
-    let (d, h, m, s) = (total / 86_400, total / 3600 % 24, total / 60 % 60, total % 60);
+    let (d, h, m, s) = (
+        total / 86_400,
+        total / 3600 % 24,
+        total / 60 % 60,
+        total % 60,
+    );
     if d > 0 {
         format!("{d}d {h:02}h {m:02}m")
     } else if h > 0 {
@@ -112,15 +137,28 @@ mod tests {
     fn known_instants() {
         assert_eq!(format_iso(0), "1970-01-01T00:00:00.000Z");
         assert_eq!(format_iso(1_795_442_709_123), "2026-11-23T14:05:09.123Z");
-        assert_eq!(parse_iso("2026-11-23T14:05:09.123Z"), Some(1_795_442_709_123));
-        assert_eq!(parse_iso("2026-11-23T16:05:09.123+02:00"), Some(1_795_442_709_123));
+        assert_eq!(
+            parse_iso("2026-11-23T14:05:09.123Z"),
+            Some(1_795_442_709_123)
+        );
+        assert_eq!(
+            parse_iso("2026-11-23T16:05:09.123+02:00"),
+            Some(1_795_442_709_123)
+        );
         assert_eq!(parse_iso("2026-11-23T14:05:09Z"), Some(1_795_442_709_000));
         assert_eq!(parse_iso("2024-02-29T00:00:00.5Z"), Some(1_709_164_800_500));
     }
 
     #[test]
     fn rejects_malformed() {
-        for bad in ["", "2026-11-23", "2026-13-01T00:00:00Z", "2026-11-23T14:05:09", "2026-11-23T14:05:09.Z", "x026-11-23T14:05:09Z"] {
+        for bad in [
+            "",
+            "2026-11-23",
+            "2026-13-01T00:00:00Z",
+            "2026-11-23T14:05:09",
+            "2026-11-23T14:05:09.Z",
+            "x026-11-23T14:05:09Z",
+        ] {
             assert_eq!(parse_iso(bad), None, "{bad}");
         }
     }

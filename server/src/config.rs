@@ -7,7 +7,11 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug, Default)]
-#[command(name = "shopfloor", version, about = "Shopfloor: the production system of a manufacturing plant")]
+#[command(
+    name = "shopfloor",
+    version,
+    about = "Shopfloor: the production system of a manufacturing plant"
+)]
 pub struct Cli {
     /// Optional settings file: `key = value` lines with the long flag names (e.g. `bind = "0.0.0.0:3000"`).
     #[arg(long, env = "SHOPFLOOR_CONFIG")]
@@ -69,16 +73,21 @@ pub enum Command {
 }
 
 fn read_file(path: &PathBuf) -> Result<HashMap<String, String>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("config file {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("config file {}: {e}", path.display()))?;
     let mut out = HashMap::new();
     for (n, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let (k, v) = line
-            .split_once('=')
-            .ok_or_else(|| format!("config file {} line {}: expected key = value", path.display(), n + 1))?;
+        let (k, v) = line.split_once('=').ok_or_else(|| {
+            format!(
+                "config file {} line {}: expected key = value",
+                path.display(),
+                n + 1
+            )
+        })?;
         let v = v.trim().trim_matches('"').to_string();
         out.insert(k.trim().replace('-', "_"), v);
     }
@@ -93,33 +102,46 @@ impl Cli {
             None => HashMap::new(),
         };
         let pick = |flag: &Option<String>, key: &str, default: &str| -> String {
-            flag.clone().or_else(|| file.get(key).cloned()).unwrap_or_else(|| default.to_string())
+            flag.clone()
+                .or_else(|| file.get(key).cloned())
+                .unwrap_or_else(|| default.to_string())
         };
         let num = |flag: Option<u64>, key: &str, default: u64| -> Result<u64, String> {
             match flag {
                 Some(v) => Ok(v),
                 None => match file.get(key) {
-                    Some(v) => v.parse().map_err(|_| format!("{key}: expected a whole number, got {v:?}")),
+                    Some(v) => v
+                        .parse()
+                        .map_err(|_| format!("{key}: expected a whole number, got {v:?}")),
                     None => Ok(default),
                 },
             }
         };
-        let leptos_addr = std::env::var("LEPTOS_SITE_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
+        let leptos_addr =
+            std::env::var("LEPTOS_SITE_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
         let bind_s = pick(&self.bind, "bind", &leptos_addr);
-        let bind = bind_s.parse().map_err(|_| format!("bind: {bind_s:?} is not an address like 127.0.0.1:3000"))?;
+        let bind = bind_s
+            .parse()
+            .map_err(|_| format!("bind: {bind_s:?} is not an address like 127.0.0.1:3000"))?;
         let public_url = pick(&self.public_url, "public_url", &format!("http://{bind_s}"));
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
-            return Err(format!("public_url: {public_url:?} must start with http:// or https://"));
+            return Err(format!(
+                "public_url: {public_url:?} must start with http:// or https://"
+            ));
         }
         let tz_s = pick(&self.timezone, "timezone", "Africa/Johannesburg");
-        let plant_time_zone = tz_s.parse().map_err(|_| format!("timezone: {tz_s:?} is not an IANA time zone"))?;
+        let plant_time_zone = tz_s
+            .parse()
+            .map_err(|_| format!("timezone: {tz_s:?} is not an IANA time zone"))?;
         let cors_origins: Vec<String> = pick(&self.cors_origins, "cors_origins", "")
             .split(',')
             .map(|s| s.trim().trim_end_matches('/').to_string())
             .filter(|s| !s.is_empty())
             .collect();
         if cors_origins.iter().any(|o| o == "*") {
-            return Err("cors_origins: '*' is not allowed with credentials; list the origins".into());
+            return Err(
+                "cors_origins: '*' is not allowed with credentials; list the origins".into(),
+            );
         }
         let request_timeout_ms = num(self.request_timeout_ms, "request_timeout_ms", 10_000)?;
         if !(500..=120_000).contains(&request_timeout_ms) {
@@ -128,7 +150,11 @@ impl Cli {
         let config = Config {
             bind,
             public_url: public_url.trim_end_matches('/').to_string(),
-            database_url: pick(&self.database_url, "database_url", "sqlite://data/shopfloor.db"),
+            database_url: pick(
+                &self.database_url,
+                "database_url",
+                "sqlite://data/shopfloor.db",
+            ),
             plant_time_zone,
             plant_name: pick(&self.plant_name, "plant_name", "Shopfloor demo plant"),
             request_timeout_ms,
@@ -138,9 +164,14 @@ impl Cli {
             log_level: pick(&self.log_level, "log_level", "info"),
             session_idle_minutes: 12 * 60,
             session_max_hours: 7 * 24,
-            monitor_interval_ms: num(self.monitor_interval_ms, "monitor_interval_ms", 1000)?.max(100),
+            monitor_interval_ms: num(self.monitor_interval_ms, "monitor_interval_ms", 1000)?
+                .max(100),
         };
-        let admin_password = self.admin_password.clone().or_else(|| file.get("admin_password").cloned()).unwrap_or_default();
+        let admin_password = self
+            .admin_password
+            .clone()
+            .or_else(|| file.get("admin_password").cloned())
+            .unwrap_or_default();
         Ok((config, admin_password))
     }
 }
@@ -159,11 +190,20 @@ mod tests {
 
     #[test]
     fn bad_values_name_the_setting() {
-        let cli = Cli { timezone: Some("Mars/Olympus".into()), ..Default::default() };
+        let cli = Cli {
+            timezone: Some("Mars/Olympus".into()),
+            ..Default::default()
+        };
         assert!(cli.resolve().unwrap_err().starts_with("timezone"));
-        let cli = Cli { cors_origins: Some("*".into()), ..Default::default() };
+        let cli = Cli {
+            cors_origins: Some("*".into()),
+            ..Default::default()
+        };
         assert!(cli.resolve().unwrap_err().starts_with("cors_origins"));
-        let cli = Cli { bind: Some("nope".into()), ..Default::default() };
+        let cli = Cli {
+            bind: Some("nope".into()),
+            ..Default::default()
+        };
         assert!(cli.resolve().unwrap_err().starts_with("bind"));
     }
 
@@ -173,7 +213,11 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let p = dir.join("shopfloor.conf");
         std::fs::write(&p, "# plant\nplant_name = \"Durban\"\nretries = 5\n").unwrap();
-        let cli = Cli { config: Some(p), retries: Some(1), ..Default::default() };
+        let cli = Cli {
+            config: Some(p),
+            retries: Some(1),
+            ..Default::default()
+        };
         let (c, _) = cli.resolve().unwrap();
         assert_eq!(c.plant_name, "Durban");
         assert_eq!(c.retries, 1);

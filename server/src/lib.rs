@@ -37,7 +37,10 @@ pub fn leptos_options(bind: std::net::SocketAddr) -> LeptosOptions {
 }
 
 pub fn router(svc: Services, leptos_options: LeptosOptions) -> Router {
-    let state = AppState { leptos_options: leptos_options.clone(), svc: svc.clone() };
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        svc: svc.clone(),
+    };
     let routes = generate_route_list(App);
     let context = {
         let svc = svc.clone();
@@ -51,24 +54,44 @@ pub fn router(svc: Services, leptos_options: LeptosOptions) -> Router {
             let opts = leptos_options.clone();
             move || shell(opts.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell));
-    let app = Router::new().nest("/api/v1", rest::routes()).merge(ops::routes()).merge(pages).with_state(state);
-    middleware::apply(app, &svc.config)
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell));
+    let app = Router::new()
+        .nest("/api/v1", rest::routes())
+        .merge(ops::routes())
+        .merge(pages)
+        .with_state(state);
+    middleware::apply(app, &svc)
 }
 
 /// Connects, migrates, seeds, and starts the SLA monitor.
-pub async fn start_services(config: service::Config, admin_password: &str, demo: bool) -> Result<Services, String> {
-    let db = service::Db::connect(&config.database_url).await.map_err(|e| format!("database: {e}"))?;
+pub async fn start_services(
+    config: service::Config,
+    admin_password: &str,
+    demo: bool,
+) -> Result<Services, String> {
+    let db = service::Db::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("database: {e}"))?;
     let svc = Services::new(db, config);
     let now = service::now_ms();
-    service::seed::ensure_roles_and_policies(&svc).await.map_err(|e| format!("seed: {e}"))?;
+    service::seed::ensure_roles_and_policies(&svc)
+        .await
+        .map_err(|e| format!("seed: {e}"))?;
     let pw = Some(admin_password).filter(|p| !p.is_empty());
-    if let Some(generated) = service::seed::ensure_admin(&svc, pw, now).await.map_err(|e| format!("first admin: {e}"))? {
+    if let Some(generated) = service::seed::ensure_admin(&svc, pw, now)
+        .await
+        .map_err(|e| format!("first admin: {e}"))?
+    {
         // Printed once, on the console only (never logged): the operator needs it to sign in.
         println!("\n  First start: created user 'admin' with password  {generated}\n  Change it after signing in.\n");
     }
     if demo {
-        service::seed::ensure_demo(&svc, now).await.map_err(|e| format!("demo data: {e}"))?;
+        service::seed::ensure_demo(&svc, now)
+            .await
+            .map_err(|e| format!("demo data: {e}"))?;
     }
     Ok(svc)
 }

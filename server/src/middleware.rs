@@ -18,21 +18,36 @@ use std::time::Instant;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-pub fn apply(router: Router, config: &Config) -> Router {
+pub fn apply(router: Router, svc: &service::Services) -> Router {
+    let config = &svc.config;
     let allowed = Arc::new(allowed_origins(config));
+    let guard_svc = svc.clone();
     let mut r = router
-        .layer(axum::middleware::from_fn(move |req, next| origin_check(allowed.clone(), req, next)))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            page_guard(guard_svc.clone(), req, next)
+        }))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            origin_check(allowed.clone(), req, next)
+        }))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn(security_headers))
         .layer(axum::middleware::from_fn(metrics_layer));
     if !config.cors_origins.is_empty() {
-        let origins: Vec<HeaderValue> = config.cors_origins.iter().filter_map(|o| o.parse().ok()).collect();
+        let origins: Vec<HeaderValue> = config
+            .cors_origins
+            .iter()
+            .filter_map(|o| o.parse().ok())
+            .collect();
         r = r.layer(
             CorsLayer::new()
                 .allow_origin(AllowOrigin::list(origins))
                 .allow_credentials(true)
                 .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
-                .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, "idempotency-key".parse().unwrap()]),
+                .allow_headers([
+                    header::CONTENT_TYPE,
+                    header::AUTHORIZATION,
+                    "idempotency-key".parse().unwrap(),
+                ]),
         );
     }
     r
@@ -67,10 +82,19 @@ async fn security_headers(mut req: Request, next: Next) -> Response {
     if let Ok(v) = HeaderValue::from_str(&csp) {
         h.insert(header::CONTENT_SECURITY_POLICY, v);
     }
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-    h.insert("permissions-policy", HeaderValue::from_static("geolocation=(), microphone=(), camera=(self)"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("geolocation=(), microphone=(), camera=(self)"),
+    );
     res
 }
 
@@ -81,11 +105,15 @@ async fn security_headers(mut req: Request, next: Next) -> Response {
 async fn origin_check(allowed: Arc<Vec<String>>, req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let h = req.headers();
-    let has_cookie = h
-        .get_all(header::COOKIE)
-        .iter()
-        .any(|v| v.to_str().map(|s| s.contains(service::auth::SESSION_COOKIE)).unwrap_or(false));
-    let bearer = h.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("Bearer "));
+    let has_cookie = h.get_all(header::COOKIE).iter().any(|v| {
+        v.to_str()
+            .map(|s| s.contains(service::auth::SESSION_COOKIE))
+            .unwrap_or(false)
+    });
+    let bearer = h
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("Bearer "));
     if safe || !has_cookie || bearer {
         return next.run(req).await;
     }
@@ -118,6 +146,47 @@ async fn origin_check(allowed: Arc<Vec<String>>, req: Request, next: Next) -> Re
     }
 }
 
+/// Signed-out visitors to an app page go to the sign-in page (and come back
+/// after), before anything is rendered.
+async fn page_guard(svc: service::Services, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let is_app_page = req.method() == Method::GET
+        && (path == "/"
+            || ["/maintenance", "/master", "/admin", "/account"]
+                .iter()
+                .any(|p| path == *p || path.starts_with(&format!("{p}/"))));
+    if !is_app_page {
+        return next.run(req).await;
+    }
+    let signed_in = match service::auth::token_from_headers(req.headers()) {
+        Some((token, _)) => service::auth::session_user(&svc, &token, service::now_ms())
+            .await
+            .is_ok(),
+        None => false,
+    };
+    if signed_in {
+        return next.run(req).await;
+    }
+    let next_path = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/");
+    let location = format!("/login?next={}", percent_encode(next_path));
+    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
+}
+
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 async fn metrics_layer(req: Request<Body>, next: Next) -> Response {
     let start = Instant::now();
     let method = req.method().to_string();
@@ -130,7 +199,8 @@ async fn metrics_layer(req: Request<Body>, next: Next) -> Response {
     let status = res.status().as_u16().to_string();
     let labels = [("method", method), ("path", path), ("status", status)];
     metrics::counter!("http_requests_total", &labels).increment(1);
-    metrics::histogram!("http_request_duration_seconds", &labels).record(start.elapsed().as_secs_f64());
+    metrics::histogram!("http_request_duration_seconds", &labels)
+        .record(start.elapsed().as_secs_f64());
     res
 }
 
@@ -145,7 +215,13 @@ fn bucket(path: &str) -> String {
         return "/maintenance/*".into();
     }
     match path {
-        "/" | "/login" | "/maintenance" | "/account" | "/reset" | "/sw.js" | "/manifest.webmanifest" => path.into(),
+        "/"
+        | "/login"
+        | "/maintenance"
+        | "/account"
+        | "/reset"
+        | "/sw.js"
+        | "/manifest.webmanifest" => path.into(),
         _ => "other".into(),
     }
 }

@@ -3,7 +3,10 @@
 use crate::auth::{audit, hash_password};
 use crate::error::{is_unique_violation, DbContext, Result};
 use crate::Services;
-use domain::auth::{check_password_strength, parse_username, AuditEntry, CurrentUser, NewUserInput, RoleView, UserSummary};
+use domain::auth::{
+    check_password_strength, parse_username, AuditEntry, CurrentUser, NewUserInput, RoleView,
+    UserSummary,
+};
 use domain::perm::{Action, Module, Permission};
 use domain::time::format_iso;
 use domain::AppError;
@@ -34,7 +37,10 @@ pub async fn list_users(svc: &Services, actor: &CurrentUser) -> Result<Vec<UserS
             display_name: r.try_get("display_name").ctx("decode")?,
             roles,
             active: r.try_get::<i64, _>("active").ctx("decode")? != 0,
-            totp_enabled: r.try_get::<Option<String>, _>("totp_secret").ctx("decode")?.is_some(),
+            totp_enabled: r
+                .try_get::<Option<String>, _>("totp_secret")
+                .ctx("decode")?
+                .is_some(),
             created_at: format_iso(r.try_get("created_at").ctx("decode")?),
         });
     }
@@ -58,7 +64,12 @@ async fn role_ids(tx: &mut crate::db::Tx, names: &[String]) -> Result<Vec<i64>> 
 }
 
 /// Creates a user without going through permission checks (seeding, CLI).
-pub async fn insert_user(svc: &Services, actor: Option<i64>, input: &NewUserInput, now: i64) -> Result<i64> {
+pub async fn insert_user(
+    svc: &Services,
+    actor: Option<i64>,
+    input: &NewUserInput,
+    now: i64,
+) -> Result<i64> {
     let username = parse_username(&input.username)?;
     let display = input.display_name.trim();
     if display.is_empty() || display.chars().count() > 80 {
@@ -81,7 +92,9 @@ pub async fn insert_user(svc: &Services, actor: Option<i64>, input: &NewUserInpu
         .ctx("insert user");
     let user_id: i64 = match res {
         Ok(r) => r.try_get(0).ctx("decode")?,
-        Err(e) if is_unique_violation(&e) => return Err(AppError::field("username", "this username is taken").into()),
+        Err(e) if is_unique_violation(&e) => {
+            return Err(AppError::field("username", "this username is taken").into())
+        }
         Err(e) => return Err(e),
     };
     for rid in ids {
@@ -92,28 +105,59 @@ pub async fn insert_user(svc: &Services, actor: Option<i64>, input: &NewUserInpu
             .await
             .ctx("grant role")?;
     }
-    audit(&mut tx, actor, "create", "user", &user_id.to_string(), &username, now).await?;
+    audit(
+        &mut tx,
+        actor,
+        "create",
+        "user",
+        &user_id.to_string(),
+        &username,
+        now,
+    )
+    .await?;
     tx.commit().await.ctx("commit user")?;
     Ok(user_id)
 }
 
-pub async fn create_user(svc: &Services, actor: &CurrentUser, input: &NewUserInput, now: i64) -> Result<UserSummary> {
+pub async fn create_user(
+    svc: &Services,
+    actor: &CurrentUser,
+    input: &NewUserInput,
+    now: i64,
+) -> Result<UserSummary> {
     actor.require(Module::Admin, Action::Create)?;
     let id = insert_user(svc, Some(actor.id), input, now).await?;
-    list_users(svc, actor).await?.into_iter().find(|u| u.id == id).ok_or_else(|| AppError::Internal.into())
+    list_users(svc, actor)
+        .await?
+        .into_iter()
+        .find(|u| u.id == id)
+        .ok_or_else(|| AppError::Internal.into())
 }
 
-pub async fn set_user_roles(svc: &Services, actor: &CurrentUser, user_id: i64, roles: &[String], now: i64) -> Result<()> {
+pub async fn set_user_roles(
+    svc: &Services,
+    actor: &CurrentUser,
+    user_id: i64,
+    roles: &[String],
+    now: i64,
+) -> Result<()> {
     actor.require(Module::Admin, Action::Update)?;
     if roles.is_empty() {
         return Err(AppError::field("roles", "give the user at least one role").into());
     }
-    if user_id == actor.id && !roles.iter().any(|r| r == "admin") && actor.roles.iter().any(|r| r == "admin") {
+    if user_id == actor.id
+        && !roles.iter().any(|r| r == "admin")
+        && actor.roles.iter().any(|r| r == "admin")
+    {
         return Err(AppError::field("roles", "you cannot remove your own admin role").into());
     }
     let mut tx = svc.db.begin().await?;
     let ids = role_ids(&mut tx, roles).await?;
-    sqlx::query("DELETE FROM user_roles WHERE user_id = $1").bind(user_id).execute(&mut *tx).await.ctx("clear roles")?;
+    sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .ctx("clear roles")?;
     for rid in ids {
         sqlx::query("INSERT INTO user_roles (user_id, role_id) VALUES ($1, $2)")
             .bind(user_id)
@@ -122,12 +166,27 @@ pub async fn set_user_roles(svc: &Services, actor: &CurrentUser, user_id: i64, r
             .await
             .ctx("grant role")?;
     }
-    audit(&mut tx, Some(actor.id), "set_roles", "user", &user_id.to_string(), &roles.join(","), now).await?;
+    audit(
+        &mut tx,
+        Some(actor.id),
+        "set_roles",
+        "user",
+        &user_id.to_string(),
+        &roles.join(","),
+        now,
+    )
+    .await?;
     tx.commit().await.ctx("commit roles")?;
     Ok(())
 }
 
-pub async fn set_user_active(svc: &Services, actor: &CurrentUser, user_id: i64, active: bool, now: i64) -> Result<()> {
+pub async fn set_user_active(
+    svc: &Services,
+    actor: &CurrentUser,
+    user_id: i64,
+    active: bool,
+    now: i64,
+) -> Result<()> {
     actor.require(Module::Admin, Action::Update)?;
     if user_id == actor.id && !active {
         return Err(AppError::field("active", "you cannot disable your own account").into());
@@ -144,15 +203,33 @@ pub async fn set_user_active(svc: &Services, actor: &CurrentUser, user_id: i64, 
         return Err(AppError::not_found(format!("User #{user_id}")).into());
     }
     if !active {
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await.ctx("end sessions")?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .ctx("end sessions")?;
     }
     let what = if active { "enable" } else { "disable" };
-    audit(&mut tx, Some(actor.id), what, "user", &user_id.to_string(), "", now).await?;
+    audit(
+        &mut tx,
+        Some(actor.id),
+        what,
+        "user",
+        &user_id.to_string(),
+        "",
+        now,
+    )
+    .await?;
     tx.commit().await.ctx("commit")?;
     Ok(())
 }
 
-pub async fn issue_reset(svc: &Services, actor: &CurrentUser, username: &str, now: i64) -> Result<String> {
+pub async fn issue_reset(
+    svc: &Services,
+    actor: &CurrentUser,
+    username: &str,
+    now: i64,
+) -> Result<String> {
     actor.require(Module::Admin, Action::Update)?;
     crate::auth::issue_password_reset(&svc.db, Some(actor.id), username, now).await
 }
@@ -182,7 +259,12 @@ pub async fn list_roles(svc: &Services, actor: &CurrentUser) -> Result<Vec<RoleV
             }
         }
         permissions.sort();
-        out.push(RoleView { id, name: r.try_get(1).ctx("decode")?, description: r.try_get(2).ctx("decode")?, permissions });
+        out.push(RoleView {
+            id,
+            name: r.try_get(1).ctx("decode")?,
+            description: r.try_get(2).ctx("decode")?,
+            permissions,
+        });
     }
     Ok(out)
 }
@@ -207,7 +289,9 @@ pub async fn set_role_permission(
         .try_get(0)
         .ctx("decode")?;
     if name == "admin" && permission.module == Module::Admin && !granted {
-        return Err(AppError::field("permission", "the admin role keeps its admin permissions").into());
+        return Err(
+            AppError::field("permission", "the admin role keeps its admin permissions").into(),
+        );
     }
     if granted {
         sqlx::query("INSERT INTO role_permissions (role_id, module, action) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
@@ -218,16 +302,32 @@ pub async fn set_role_permission(
             .await
             .ctx("grant")?;
     } else {
-        sqlx::query("DELETE FROM role_permissions WHERE role_id = $1 AND module = $2 AND action = $3")
-            .bind(role_id)
-            .bind(permission.module.as_str())
-            .bind(permission.action.as_str())
-            .execute(&mut *tx)
-            .await
-            .ctx("revoke")?;
+        sqlx::query(
+            "DELETE FROM role_permissions WHERE role_id = $1 AND module = $2 AND action = $3",
+        )
+        .bind(role_id)
+        .bind(permission.module.as_str())
+        .bind(permission.action.as_str())
+        .execute(&mut *tx)
+        .await
+        .ctx("revoke")?;
     }
-    let detail = format!("{} {} {}", if granted { "grant" } else { "revoke" }, permission.module, permission.action);
-    audit(&mut tx, Some(actor.id), "set_permission", "role", &name, &detail, now).await?;
+    let detail = format!(
+        "{} {} {}",
+        if granted { "grant" } else { "revoke" },
+        permission.module,
+        permission.action
+    );
+    audit(
+        &mut tx,
+        Some(actor.id),
+        "set_permission",
+        "role",
+        &name,
+        &detail,
+        now,
+    )
+    .await?;
     tx.commit().await.ctx("commit")?;
     Ok(())
 }

@@ -3,7 +3,9 @@
 
 use crate::db::{Db, Tx};
 use crate::error::{DbContext, Result, ServiceError};
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use base64::Engine;
 use domain::auth::{check_password_strength, CurrentUser, LoginInput, TotpSetup};
@@ -27,7 +29,11 @@ pub fn hash_password(password: &str) -> Result<String> {
 
 fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -55,7 +61,10 @@ impl LoginLimiter {
     const PER_ADDR: u32 = 20;
 
     fn keys(username: &str, addr: &str) -> [(String, u32); 2] {
-        [(format!("u:{username}"), Self::PER_USER), (format!("a:{addr}"), Self::PER_ADDR)]
+        [
+            (format!("u:{username}"), Self::PER_USER),
+            (format!("a:{addr}"), Self::PER_ADDR),
+        ]
     }
 
     pub fn check(&self, username: &str, addr: &str, now: i64) -> Result<(), AppError> {
@@ -98,7 +107,10 @@ pub struct SessionTimes {
 
 impl SessionTimes {
     pub fn from_config(c: &crate::Config) -> Self {
-        SessionTimes { idle_ms: c.session_idle_minutes * 60_000, max_ms: c.session_max_hours * 3_600_000 }
+        SessionTimes {
+            idle_ms: c.session_idle_minutes * 60_000,
+            max_ms: c.session_max_hours * 3_600_000,
+        }
     }
 }
 
@@ -117,16 +129,18 @@ pub async fn login(
         return Err(AppError::field("password", "enter your password").into());
     }
     svc.login_limiter.check(&username, client_addr, now)?;
-    let row = sqlx::query("SELECT id, password_hash, totp_secret, active FROM users WHERE username = $1")
-        .bind(&username)
-        .fetch_optional(&svc.db.read)
-        .await
-        .ctx("find user")?;
+    let row =
+        sqlx::query("SELECT id, password_hash, totp_secret, active FROM users WHERE username = $1")
+            .bind(&username)
+            .fetch_optional(&svc.db.read)
+            .await
+            .ctx("find user")?;
     let found = match &row {
         Some(r) => Some((
             r.try_get::<i64, _>("id").ctx("decode")?,
             r.try_get::<String, _>("password_hash").ctx("decode")?,
-            r.try_get::<Option<String>, _>("totp_secret").ctx("decode")?,
+            r.try_get::<Option<String>, _>("totp_secret")
+                .ctx("decode")?,
             r.try_get::<i64, _>("active").ctx("decode")? != 0,
         )),
         None => None,
@@ -135,24 +149,42 @@ pub async fn login(
     // reveal which usernames exist.
     let dummy = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$8yYTmV1kXyOqE1a6+Cq7Kf5e0ZqWIhl2o0UJbqOzY1A";
     let password = input.password.clone();
-    let hash = found.as_ref().map(|f| f.1.clone()).unwrap_or_else(|| dummy.to_string());
+    let hash = found
+        .as_ref()
+        .map(|f| f.1.clone())
+        .unwrap_or_else(|| dummy.to_string());
     let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await
         .map_err(|e| ServiceError::Internal(e.to_string()))?;
     let Some((user_id, _, totp_secret, active)) = found.filter(|_| ok) else {
-        svc.login_limiter.record_failure(&username, client_addr, now);
+        svc.login_limiter
+            .record_failure(&username, client_addr, now);
         return Err(AppError::field("password", "username or password is wrong").into());
     };
     if !active {
         return Err(AppError::field("username", "this account is disabled; ask an admin").into());
     }
     if let Some(secret) = totp_secret {
-        match input.totp_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-            None => return Err(AppError::field("totp_code", "enter the 6-digit code from your authenticator app").into()),
+        match input
+            .totp_code
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            None => {
+                return Err(AppError::field(
+                    "totp_code",
+                    "enter the 6-digit code from your authenticator app",
+                )
+                .into())
+            }
             Some(code) => {
                 if !totp_matches(&secret, code, now)? {
-                    svc.login_limiter.record_failure(&username, client_addr, now);
-                    return Err(AppError::field("totp_code", "that code is wrong or expired").into());
+                    svc.login_limiter
+                        .record_failure(&username, client_addr, now);
+                    return Err(
+                        AppError::field("totp_code", "that code is wrong or expired").into(),
+                    );
                 }
             }
         }
@@ -169,7 +201,16 @@ pub async fn login(
         .execute(&mut *tx)
         .await
         .ctx("create session")?;
-    audit(&mut tx, Some(user_id), "login", "user", &user_id.to_string(), "", now).await?;
+    audit(
+        &mut tx,
+        Some(user_id),
+        "login",
+        "user",
+        &user_id.to_string(),
+        "",
+        now,
+    )
+    .await?;
     tx.commit().await.ctx("commit login")?;
     let user = load_user(&svc.db, user_id).await?;
     Ok((token, user))
@@ -210,7 +251,11 @@ pub async fn session_user(svc: &crate::Services, token: &str, now: i64) -> Resul
 
 /// Replaces a session token with a fresh one (after sign-in elevation or on
 /// the client's schedule), keeping the session's absolute lifetime.
-pub async fn refresh(svc: &crate::Services, token: &str, now: i64) -> Result<(String, CurrentUser)> {
+pub async fn refresh(
+    svc: &crate::Services,
+    token: &str,
+    now: i64,
+) -> Result<(String, CurrentUser)> {
     let user = session_user(svc, token, now).await?;
     let new = new_token();
     let times = SessionTimes::from_config(&svc.config);
@@ -240,12 +285,13 @@ pub async fn logout(svc: &crate::Services, token: &str) -> Result<()> {
 }
 
 pub async fn load_user(db: &Db, user_id: i64) -> Result<CurrentUser> {
-    let row = sqlx::query("SELECT id, username, display_name, totp_secret FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_optional(&db.read)
-        .await
-        .ctx("load user")?
-        .ok_or(AppError::Unauthenticated)?;
+    let row =
+        sqlx::query("SELECT id, username, display_name, totp_secret FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&db.read)
+            .await
+            .ctx("load user")?
+            .ok_or(AppError::Unauthenticated)?;
     let roles: Vec<String> = sqlx::query(
         "SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = $1 ORDER BY r.name",
     )
@@ -280,7 +326,10 @@ pub async fn load_user(db: &Db, user_id: i64) -> Result<CurrentUser> {
         display_name: row.try_get("display_name").ctx("decode")?,
         roles,
         permissions,
-        totp_enabled: row.try_get::<Option<String>, _>("totp_secret").ctx("decode")?.is_some(),
+        totp_enabled: row
+            .try_get::<Option<String>, _>("totp_secret")
+            .ctx("decode")?
+            .is_some(),
     })
 }
 
@@ -328,18 +377,33 @@ pub fn totp_code(secret_b32: &str, now_ms: i64) -> Result<String> {
 pub fn new_totp_setup(username: &str) -> TotpSetup {
     let mut bytes = [0u8; 20];
     rand::thread_rng().fill_bytes(&mut bytes);
-    let secret_base32 = totp_rs::Secret::Raw(bytes.to_vec()).to_encoded().to_string();
+    let secret_base32 = totp_rs::Secret::Raw(bytes.to_vec())
+        .to_encoded()
+        .to_string();
     let otpauth_url = format!("otpauth://totp/Shopfloor:{username}?secret={secret_base32}&issuer=Shopfloor&digits=6&period=30");
-    TotpSetup { secret_base32, otpauth_url }
+    TotpSetup {
+        secret_base32,
+        otpauth_url,
+    }
 }
 
 /// Turns on TOTP once the user proves their app has the secret.
-pub async fn enable_totp(svc: &crate::Services, user_id: i64, secret_b32: &str, code: &str, now: i64) -> Result<()> {
+pub async fn enable_totp(
+    svc: &crate::Services,
+    user_id: i64,
+    secret_b32: &str,
+    code: &str,
+    now: i64,
+) -> Result<()> {
     if secret_b32.len() < 16 {
         return Err(AppError::field("secret", "start the set-up again").into());
     }
     if !totp_matches(secret_b32, code.trim(), now)? {
-        return Err(AppError::field("totp_code", "that code does not match; check the phone's clock and try again").into());
+        return Err(AppError::field(
+            "totp_code",
+            "that code does not match; check the phone's clock and try again",
+        )
+        .into());
     }
     let mut tx = svc.db.begin().await?;
     sqlx::query("UPDATE users SET totp_secret = $1 WHERE id = $2")
@@ -348,7 +412,16 @@ pub async fn enable_totp(svc: &crate::Services, user_id: i64, secret_b32: &str, 
         .execute(&mut *tx)
         .await
         .ctx("enable totp")?;
-    audit(&mut tx, Some(user_id), "totp_enabled", "user", &user_id.to_string(), "", now).await?;
+    audit(
+        &mut tx,
+        Some(user_id),
+        "totp_enabled",
+        "user",
+        &user_id.to_string(),
+        "",
+        now,
+    )
+    .await?;
     tx.commit().await.ctx("commit")?;
     Ok(())
 }
@@ -360,7 +433,16 @@ pub async fn disable_totp(svc: &crate::Services, actor: i64, user_id: i64, now: 
         .execute(&mut *tx)
         .await
         .ctx("disable totp")?;
-    audit(&mut tx, Some(actor), "totp_disabled", "user", &user_id.to_string(), "", now).await?;
+    audit(
+        &mut tx,
+        Some(actor),
+        "totp_disabled",
+        "user",
+        &user_id.to_string(),
+        "",
+        now,
+    )
+    .await?;
     tx.commit().await.ctx("commit")?;
     Ok(())
 }
@@ -368,7 +450,12 @@ pub async fn disable_totp(svc: &crate::Services, actor: i64, user_id: i64, now: 
 // ---------- passwords ----------
 
 /// Issues a one-time password-reset token (admin screen or CLI). Valid 24 h.
-pub async fn issue_password_reset(db: &Db, actor: Option<i64>, username: &str, now: i64) -> Result<String> {
+pub async fn issue_password_reset(
+    db: &Db,
+    actor: Option<i64>,
+    username: &str,
+    now: i64,
+) -> Result<String> {
     let user_id: i64 = sqlx::query("SELECT id FROM users WHERE username = $1")
         .bind(username.trim().to_lowercase())
         .fetch_optional(&db.read)
@@ -387,7 +474,16 @@ pub async fn issue_password_reset(db: &Db, actor: Option<i64>, username: &str, n
         .execute(&mut *tx)
         .await
         .ctx("store reset token")?;
-    audit(&mut tx, actor, "password_reset_issued", "user", &user_id.to_string(), "", now).await?;
+    audit(
+        &mut tx,
+        actor,
+        "password_reset_issued",
+        "user",
+        &user_id.to_string(),
+        "",
+        now,
+    )
+    .await?;
     tx.commit().await.ctx("commit")?;
     Ok(token)
 }
@@ -397,17 +493,23 @@ pub async fn reset_password(db: &Db, token: &str, new_password: &str, now: i64) 
     check_password_strength(new_password)?;
     let hash = hash_password(new_password)?;
     let mut tx = db.begin().await?;
-    let row = sqlx::query("SELECT user_id, expires_at, used_at FROM password_resets WHERE token_hash = $1")
-        .bind(token_hash(token))
-        .fetch_optional(&mut *tx)
-        .await
-        .ctx("find reset token")?
-        .ok_or_else(|| AppError::field("token", "this reset link is not valid"))?;
+    let row = sqlx::query(
+        "SELECT user_id, expires_at, used_at FROM password_resets WHERE token_hash = $1",
+    )
+    .bind(token_hash(token))
+    .fetch_optional(&mut *tx)
+    .await
+    .ctx("find reset token")?
+    .ok_or_else(|| AppError::field("token", "this reset link is not valid"))?;
     let user_id: i64 = row.try_get(0).ctx("decode")?;
     let expires_at: i64 = row.try_get(1).ctx("decode")?;
     let used_at: Option<i64> = row.try_get(2).ctx("decode")?;
     if used_at.is_some() || now > expires_at {
-        return Err(AppError::field("token", "this reset link was used or has expired; ask an admin for a new one").into());
+        return Err(AppError::field(
+            "token",
+            "this reset link was used or has expired; ask an admin for a new one",
+        )
+        .into());
     }
     sqlx::query("UPDATE password_resets SET used_at = $1 WHERE token_hash = $2")
         .bind(now)
@@ -421,8 +523,21 @@ pub async fn reset_password(db: &Db, token: &str, new_password: &str, now: i64) 
         .execute(&mut *tx)
         .await
         .ctx("set password")?;
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await.ctx("end sessions")?;
-    audit(&mut tx, Some(user_id), "password_reset", "user", &user_id.to_string(), "", now).await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .ctx("end sessions")?;
+    audit(
+        &mut tx,
+        Some(user_id),
+        "password_reset",
+        "user",
+        &user_id.to_string(),
+        "",
+        now,
+    )
+    .await?;
     tx.commit().await.ctx("commit")?;
     Ok(())
 }
@@ -457,7 +572,9 @@ pub enum TokenSource {
 pub fn session_cookie(token: Option<&str>, secure: bool, max_age_s: i64) -> String {
     let secure = if secure { "; Secure" } else { "" };
     match token {
-        Some(t) => format!("{SESSION_COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}"),
+        Some(t) => format!(
+            "{SESSION_COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}"
+        ),
         None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
     }
 }
@@ -473,7 +590,10 @@ mod tests {
             assert!(l.check("op", "1.2.3.4", 0).is_ok());
             l.record_failure("op", "1.2.3.4", 0);
         }
-        assert!(matches!(l.check("op", "9.9.9.9", 1000), Err(AppError::RateLimited { .. })));
+        assert!(matches!(
+            l.check("op", "9.9.9.9", 1000),
+            Err(AppError::RateLimited { .. })
+        ));
         assert!(l.check("other", "9.9.9.9", 1000).is_ok());
         assert!(l.check("op", "1.2.3.4", 16 * 60_000).is_ok());
     }

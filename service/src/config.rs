@@ -78,7 +78,13 @@ pub fn origin_of(url: &str) -> String {
 mod tests {
     #[test]
     fn origin_strips_path() {
-        assert_eq!(super::origin_of("https://plant.example.com/app/"), "https://plant.example.com");
-        assert_eq!(super::origin_of("http://127.0.0.1:3000"), "http://127.0.0.1:3000");
+        assert_eq!(
+            super::origin_of("https://plant.example.com/app/"),
+            "https://plant.example.com"
+        );
+        assert_eq!(
+            super::origin_of("http://127.0.0.1:3000"),
+            "http://127.0.0.1:3000"
+        );
     }
 }

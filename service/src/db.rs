@@ -42,18 +42,36 @@ impl Db {
                 .connect(url)
                 .await
                 .ctx("connect to PostgreSQL")?;
-            let db = Db { write: pool.clone(), read: pool, backend: Backend::Postgres };
-            POSTGRES_MIGRATIONS.run(&db.write).await.map_err(|e| ServiceError::Internal(format!("migrate: {e}")))?;
+            let db = Db {
+                write: pool.clone(),
+                read: pool,
+                backend: Backend::Postgres,
+            };
+            POSTGRES_MIGRATIONS
+                .run(&db.write)
+                .await
+                .map_err(|e| ServiceError::Internal(format!("migrate: {e}")))?;
             Ok(db)
-        } else if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        } else if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
             let path = path.split('?').next().unwrap_or(path);
             if path != ":memory:" {
-                if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir)
-                        .map_err(|e| ServiceError::Internal(format!("create {}: {e}", dir.display())))?;
+                if let Some(dir) = std::path::Path::new(path)
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                {
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        ServiceError::Internal(format!("create {}: {e}", dir.display()))
+                    })?;
                 }
             }
-            let full = if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") };
+            let full = if url.contains('?') {
+                url.to_string()
+            } else {
+                format!("{url}?mode=rwc")
+            };
             let opts = |n: u32| {
                 AnyPoolOptions::new()
                     .max_connections(n)
@@ -66,9 +84,16 @@ impl Db {
                     })
             };
             let write = opts(1).connect(&full).await.ctx("open SQLite database")?;
-            SQLITE_MIGRATIONS.run(&write).await.map_err(|e| ServiceError::Internal(format!("migrate: {e}")))?;
+            SQLITE_MIGRATIONS
+                .run(&write)
+                .await
+                .map_err(|e| ServiceError::Internal(format!("migrate: {e}")))?;
             let read = opts(8).connect(&full).await.ctx("open SQLite read pool")?;
-            Ok(Db { write, read, backend: Backend::Sqlite })
+            Ok(Db {
+                write,
+                read,
+                backend: Backend::Sqlite,
+            })
         } else {
             Err(ServiceError::Internal(format!(
                 "unsupported database URL scheme in {:?}; use sqlite://path or postgres://...",
@@ -83,7 +108,10 @@ impl Db {
 
     /// For `/readyz`.
     pub async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1").execute(&self.read).await.ctx("ping")?;
+        sqlx::query("SELECT 1")
+            .execute(&self.read)
+            .await
+            .ctx("ping")?;
         Ok(())
     }
 }

@@ -56,9 +56,10 @@ impl<T> DbContext<T> for std::result::Result<T, sqlx::Error> {
 /// True when a database error is a unique-constraint violation (either backend).
 pub fn is_unique_violation(e: &ServiceError) -> bool {
     match e {
-        ServiceError::Db { source: sqlx::Error::Database(d), .. } => {
-            d.is_unique_violation() || d.message().contains("UNIQUE constraint failed")
-        }
+        ServiceError::Db {
+            source: sqlx::Error::Database(d),
+            ..
+        } => d.is_unique_violation() || d.message().contains("UNIQUE constraint failed"),
         _ => false,
     }
 }

@@ -15,7 +15,12 @@ use sqlx::Row;
 pub const RETENTION_MS: i64 = 24 * 3_600_000;
 
 pub fn validate_key(key: &str) -> Result<(), AppError> {
-    if key.len() < 8 || key.len() > 100 || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+    if key.len() < 8
+        || key.len() > 100
+        || !key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
         return Err(AppError::field(
             "idempotency_key",
             "must be 8 to 100 characters of letters, digits, '-' or '_'",
@@ -67,10 +72,17 @@ pub async fn claim<T: DeserializeOwned>(
         .fetch_one(&mut **tx)
         .await
         .ctx("read idempotency key")?;
-    let (old_scope, old_hash, response): (String, String, Option<String>) =
-        (row.try_get(0).ctx("decode")?, row.try_get(1).ctx("decode")?, row.try_get(2).ctx("decode")?);
+    let (old_scope, old_hash, response): (String, String, Option<String>) = (
+        row.try_get(0).ctx("decode")?,
+        row.try_get(1).ctx("decode")?,
+        row.try_get(2).ctx("decode")?,
+    );
     if old_scope != scope || old_hash != request_hash {
-        return Err(AppError::field("idempotency_key", "was already used for a different request; use a new key").into());
+        return Err(AppError::field(
+            "idempotency_key",
+            "was already used for a different request; use a new key",
+        )
+        .into());
     }
     match response {
         Some(json) => serde_json::from_str(&json)
@@ -82,8 +94,14 @@ pub async fn claim<T: DeserializeOwned>(
 }
 
 /// Stores the answer for a claimed key, in the same transaction as the change.
-pub async fn complete(tx: &mut Tx, user_id: i64, key: &str, response: &impl Serialize) -> Result<()> {
-    let json = serde_json::to_string(response).map_err(|e| ServiceError::Internal(e.to_string()))?;
+pub async fn complete(
+    tx: &mut Tx,
+    user_id: i64,
+    key: &str,
+    response: &impl Serialize,
+) -> Result<()> {
+    let json =
+        serde_json::to_string(response).map_err(|e| ServiceError::Internal(e.to_string()))?;
     sqlx::query("UPDATE idempotency_keys SET response = $1 WHERE user_id = $2 AND idem_key = $3")
         .bind(json)
         .bind(user_id)

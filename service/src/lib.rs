@@ -50,7 +50,9 @@ pub fn now_ms() -> i64 {
 /// (The browser formats the same way with `Intl.DateTimeFormat`.)
 pub fn format_local(iso: &str, tz_name: &str) -> String {
     use chrono::TimeZone;
-    let Some(ms) = domain::time::parse_iso(iso) else { return iso.to_string() };
+    let Some(ms) = domain::time::parse_iso(iso) else {
+        return iso.to_string();
+    };
     let tz: chrono_tz::Tz = tz_name.parse().unwrap_or(chrono_tz::UTC);
     match tz.timestamp_millis_opt(ms).single() {
         Some(t) => t.format("%d %b %Y, %H:%M").to_string(),

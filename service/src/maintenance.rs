@@ -9,8 +9,9 @@ use crate::events::Event;
 use crate::{idempotency, Services};
 use domain::auth::CurrentUser;
 use domain::maintenance::{
-    evaluate, next_check, parse_filter, BreachState, Kind, ListFilter, Machine, NewRequestInput, Priority, Request,
-    RequestDetail, RequestPage, SlaClock, SlaEvent, SlaPolicy, Status, TimelineEvent, Transition,
+    evaluate, next_check, parse_filter, BreachState, Kind, ListFilter, Machine, NewRequestInput,
+    Priority, Request, RequestDetail, RequestPage, SlaClock, SlaEvent, SlaPolicy, Status,
+    TimelineEvent, Transition,
 };
 use domain::perm::{Action, Module};
 use domain::time::format_iso;
@@ -39,7 +40,9 @@ fn clock_of(row: &Row) -> Result<(SlaClock, BreachState)> {
     let breach = BreachState {
         response_breached_at: g("response_breached_at")?,
         resolution_breached_at: g("resolution_breached_at")?,
-        escalation_level: row.try_get::<i64, _>("escalation_level").ctx("decode request")? as u8,
+        escalation_level: row
+            .try_get::<i64, _>("escalation_level")
+            .ctx("decode request")? as u8,
     };
     Ok((clock, breach))
 }
@@ -65,7 +68,9 @@ fn request_of(row: &Row, now: i64) -> Result<Request> {
         resolution_due_at: format_iso(clock.resolution_due(now)),
         acknowledged_at: iso(clock.acknowledged_at),
         resolved_at: iso(clock.resolved_at),
-        closed_at: iso(row.try_get::<Option<i64>, _>("closed_at").ctx("decode request")?),
+        closed_at: iso(row
+            .try_get::<Option<i64>, _>("closed_at")
+            .ctx("decode request")?),
         response_breached_at: iso(breach.response_breached_at),
         resolution_breached_at: iso(breach.resolution_breached_at),
         escalation_level: breach.escalation_level,
@@ -106,10 +111,20 @@ pub struct NewMachineInput {
     pub work_centre_code: Option<String>,
 }
 
-pub async fn create_machine(svc: &Services, user: &CurrentUser, input: &NewMachineInput, now: i64) -> Result<Machine> {
+pub async fn create_machine(
+    svc: &Services,
+    user: &CurrentUser,
+    input: &NewMachineInput,
+    now: i64,
+) -> Result<Machine> {
     user.require(Module::Master, Action::Create)?;
     let code = input.code.trim().to_uppercase();
-    if code.is_empty() || code.len() > 32 || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+    if code.is_empty()
+        || code.len() > 32
+        || !code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
         return Err(AppError::field("code", "1 to 32 letters, digits, '-' or '_'").into());
     }
     let name = input.name.trim();
@@ -117,7 +132,12 @@ pub async fn create_machine(svc: &Services, user: &CurrentUser, input: &NewMachi
         return Err(AppError::field("name", "2 to 120 characters").into());
     }
     let mut tx = svc.db.begin().await?;
-    let wc_id: Option<i64> = match input.work_centre_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let wc_id: Option<i64> = match input
+        .work_centre_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => None,
         Some(wc) => Some(
             sqlx::query("SELECT id FROM work_centres WHERE code = $1")
@@ -140,23 +160,42 @@ pub async fn create_machine(svc: &Services, user: &CurrentUser, input: &NewMachi
         .ctx("insert machine");
     let id: i64 = match res {
         Ok(r) => r.try_get(0).ctx("decode")?,
-        Err(e) if is_unique_violation(&e) => return Err(AppError::field("code", "a machine with this code exists").into()),
+        Err(e) if is_unique_violation(&e) => {
+            return Err(AppError::field("code", "a machine with this code exists").into())
+        }
         Err(e) => return Err(e),
     };
-    audit(&mut tx, Some(user.id), "create", "machine", &id.to_string(), &code, now).await?;
+    audit(
+        &mut tx,
+        Some(user.id),
+        "create",
+        "machine",
+        &id.to_string(),
+        &code,
+        now,
+    )
+    .await?;
     tx.commit().await.ctx("commit machine")?;
-    let m = list_machines(&svc.db).await?.into_iter().find(|m| m.id == id).ok_or(AppError::Internal)?;
+    let m = list_machines(&svc.db)
+        .await?
+        .into_iter()
+        .find(|m| m.id == id)
+        .ok_or(AppError::Internal)?;
     Ok(m)
 }
 
 // ---------- SLA policies ----------
 
 pub async fn sla_policies(db: &Db) -> Result<Vec<SlaPolicy>> {
-    let rows = sqlx::query("SELECT priority, response_minutes, resolution_minutes FROM sla_policies")
-        .fetch_all(&db.read)
-        .await
-        .ctx("list sla policies")?;
-    let mut out: Vec<SlaPolicy> = Priority::ALL.iter().map(|p| SlaPolicy::default_for(*p)).collect();
+    let rows =
+        sqlx::query("SELECT priority, response_minutes, resolution_minutes FROM sla_policies")
+            .fetch_all(&db.read)
+            .await
+            .ctx("list sla policies")?;
+    let mut out: Vec<SlaPolicy> = Priority::ALL
+        .iter()
+        .map(|p| SlaPolicy::default_for(*p))
+        .collect();
     for r in rows {
         let p: String = r.try_get(0).ctx("decode")?;
         if let Some(pol) = out.iter_mut().find(|x| x.priority.as_str() == p) {
@@ -168,7 +207,12 @@ pub async fn sla_policies(db: &Db) -> Result<Vec<SlaPolicy>> {
 }
 
 /// Changes the targets for one priority; applies to requests created afterwards.
-pub async fn set_sla_policy(svc: &Services, user: &CurrentUser, policy: &SlaPolicy, now: i64) -> Result<SlaPolicy> {
+pub async fn set_sla_policy(
+    svc: &Services,
+    user: &CurrentUser,
+    policy: &SlaPolicy,
+    now: i64,
+) -> Result<SlaPolicy> {
     user.require(Module::Maintenance, Action::Approve)?;
     policy.validate()?;
     let mut tx = svc.db.begin().await?;
@@ -183,8 +227,22 @@ pub async fn set_sla_policy(svc: &Services, user: &CurrentUser, policy: &SlaPoli
     .execute(&mut *tx)
     .await
     .ctx("upsert sla policy")?;
-    let detail = format!("{} {}m/{}m", policy.priority.as_str(), policy.response_minutes, policy.resolution_minutes);
-    audit(&mut tx, Some(user.id), "update", "sla_policy", policy.priority.as_str(), &detail, now).await?;
+    let detail = format!(
+        "{} {}m/{}m",
+        policy.priority.as_str(),
+        policy.response_minutes,
+        policy.resolution_minutes
+    );
+    audit(
+        &mut tx,
+        Some(user.id),
+        "update",
+        "sla_policy",
+        policy.priority.as_str(),
+        &detail,
+        now,
+    )
+    .await?;
     tx.commit().await.ctx("commit sla policy")?;
     Ok(*policy)
 }
@@ -216,7 +274,10 @@ pub async fn get(svc: &Services, user: &CurrentUser, id: i64, now: i64) -> Resul
     let timeline = rows
         .iter()
         .map(|r| {
-            let st = |c: &str| r.try_get::<Option<String>, _>(c).map(|o| o.and_then(|s| Status::parse(&s)));
+            let st = |c: &str| {
+                r.try_get::<Option<String>, _>(c)
+                    .map(|o| o.and_then(|s| Status::parse(&s)))
+            };
             Ok(TimelineEvent {
                 at: format_iso(r.try_get("at")?),
                 kind: r.try_get("kind")?,
@@ -231,7 +292,12 @@ pub async fn get(svc: &Services, user: &CurrentUser, id: i64, now: i64) -> Resul
     Ok(RequestDetail { request, timeline })
 }
 
-pub async fn list(svc: &Services, user: &CurrentUser, filter: &ListFilter, now: i64) -> Result<RequestPage> {
+pub async fn list(
+    svc: &Services,
+    user: &CurrentUser,
+    filter: &ListFilter,
+    now: i64,
+) -> Result<RequestPage> {
     user.require(Module::Maintenance, Action::View)?;
     let (status, priority, limit, offset) = parse_filter(filter)?;
     // Build the WHERE clause from fixed fragments; values are always bound.
@@ -252,7 +318,11 @@ pub async fn list(svc: &Services, user: &CurrentUser, filter: &ListFilter, now: 
         binds.push(BindValue::Int(m));
         clauses.push(format!("r.machine_id = ${}", binds.len()));
     }
-    let where_sql = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
+    let where_sql = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", clauses.join(" AND "))
+    };
     let count_sql = format!("SELECT COUNT(*) FROM maintenance_requests r{where_sql}");
     let list_sql = format!(
         "{SELECT_REQUEST}{where_sql} ORDER BY r.created_at DESC, r.id DESC LIMIT ${} OFFSET ${}",
@@ -274,10 +344,28 @@ pub async fn list(svc: &Services, user: &CurrentUser, filter: &ListFilter, now: 
             }
         }
     }
-    let total: i64 = cq.fetch_one(&mut *conn).await.ctx("count requests")?.try_get(0).ctx("decode")?;
-    let rows = lq.bind(limit).bind(offset).fetch_all(&mut *conn).await.ctx("list requests")?;
-    let items = rows.iter().map(|r| request_of(r, now)).collect::<Result<Vec<_>>>()?;
-    Ok(RequestPage { items, total, limit, offset })
+    let total: i64 = cq
+        .fetch_one(&mut *conn)
+        .await
+        .ctx("count requests")?
+        .try_get(0)
+        .ctx("decode")?;
+    let rows = lq
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut *conn)
+        .await
+        .ctx("list requests")?;
+    let items = rows
+        .iter()
+        .map(|r| request_of(r, now))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(RequestPage {
+        items,
+        total,
+        limit,
+        offset,
+    })
 }
 
 enum BindValue {
@@ -286,11 +374,13 @@ enum BindValue {
 }
 
 async fn policy_for(tx: &mut Tx, priority: Priority) -> Result<SlaPolicy> {
-    let row = sqlx::query("SELECT response_minutes, resolution_minutes FROM sla_policies WHERE priority = $1")
-        .bind(priority.as_str())
-        .fetch_optional(&mut **tx)
-        .await
-        .ctx("read sla policy")?;
+    let row = sqlx::query(
+        "SELECT response_minutes, resolution_minutes FROM sla_policies WHERE priority = $1",
+    )
+    .bind(priority.as_str())
+    .fetch_optional(&mut **tx)
+    .await
+    .ctx("read sla policy")?;
     Ok(match row {
         Some(r) => SlaPolicy {
             priority,
@@ -340,7 +430,10 @@ pub async fn create(
     let new = input.parse()?;
     let mut tx = svc.db.begin().await?;
     if let Some(key) = idem_key {
-        if let Some(done) = idempotency::claim::<Request>(&mut tx, user.id, key, "maintenance.create", input, now).await? {
+        if let Some(done) =
+            idempotency::claim::<Request>(&mut tx, user.id, key, "maintenance.create", input, now)
+                .await?
+        {
             return Ok(done);
         }
     }
@@ -380,13 +473,28 @@ pub async fn create(
     .ctx("insert request")?
     .try_get(0)
     .ctx("decode")?;
-    insert_event(&mut tx, id, now, "created", None, Some(Status::Open), Some(user.id), &new.title).await?;
+    insert_event(
+        &mut tx,
+        id,
+        now,
+        "created",
+        None,
+        Some(Status::Open),
+        Some(user.id),
+        &new.title,
+    )
+    .await?;
     let request = fetch_request(&mut tx, id, now).await?;
     if let Some(key) = idem_key {
         idempotency::complete(&mut tx, user.id, key, &request).await?;
     }
     tx.commit().await.ctx("commit request")?;
-    svc.events.publish(Event { topic: "maintenance".into(), id, version: request.version, kind: "created".into() });
+    svc.events.publish(Event {
+        topic: "maintenance".into(),
+        id,
+        version: request.version,
+        kind: "created".into(),
+    });
     Ok(request)
 }
 
@@ -406,7 +514,10 @@ pub async fn transition(
     now: i64,
 ) -> Result<Request> {
     let t = Transition::parse(input.transition.trim()).ok_or_else(|| {
-        AppError::field("transition", "must be acknowledge, start, wait_for_parts, resume, resolve, close or cancel")
+        AppError::field(
+            "transition",
+            "must be acknowledge, start, wait_for_parts, resume, resolve, close or cancel",
+        )
     })?;
     user.require(Module::Maintenance, t.required_action())?;
     if input.note.chars().count() > 2000 {
@@ -415,7 +526,9 @@ pub async fn transition(
     let mut tx = svc.db.begin().await?;
     if let Some(key) = idem_key {
         let scope = format!("maintenance.transition.{id}");
-        if let Some(done) = idempotency::claim::<Request>(&mut tx, user.id, key, &scope, input, now).await? {
+        if let Some(done) =
+            idempotency::claim::<Request>(&mut tx, user.id, key, &scope, input, now).await?
+        {
             return Ok(done);
         }
     }
@@ -429,8 +542,16 @@ pub async fn transition(
     let (mut clock, breach) = clock_of(&row)?;
     let to = t.apply(current.status)?;
     clock.on_transition(t, now);
-    let next = if to.is_active() { next_check(&clock, &breach) } else { None };
-    let closed_at = if to == Status::Closed { Some(now) } else { None };
+    let next = if to.is_active() {
+        next_check(&clock, &breach)
+    } else {
+        None
+    };
+    let closed_at = if to == Status::Closed {
+        Some(now)
+    } else {
+        None
+    };
     let updated = sqlx::query(
         "UPDATE maintenance_requests SET status = $1, updated_at = $2, acknowledged_at = $3, resolved_at = $4, \
          cancelled_at = $5, paused_since = $6, paused_total_ms = $7, next_check_at = $8, \
@@ -452,9 +573,21 @@ pub async fn transition(
     .ctx("update request")?
     .rows_affected();
     if updated != 1 {
-        return Err(AppError::conflict("someone else changed this request at the same moment").into());
+        return Err(
+            AppError::conflict("someone else changed this request at the same moment").into(),
+        );
     }
-    insert_event(&mut tx, id, now, t.as_str(), Some(current.status), Some(to), Some(user.id), input.note.trim()).await?;
+    insert_event(
+        &mut tx,
+        id,
+        now,
+        t.as_str(),
+        Some(current.status),
+        Some(to),
+        Some(user.id),
+        input.note.trim(),
+    )
+    .await?;
     let request = fetch_request(&mut tx, id, now).await?;
     if let Some(key) = idem_key {
         idempotency::complete(&mut tx, user.id, key, &request).await?;
@@ -492,26 +625,58 @@ pub async fn monitor_tick(svc: &Services, now: i64) -> Result<usize> {
             .ctx("read request")?;
         let (clock, mut breach) = clock_of(&row)?;
         let version: i64 = row.try_get("version").ctx("decode")?;
-        let status = Status::parse(&row.try_get::<String, _>("status").ctx("decode")?).unwrap_or(Status::Open);
-        let events = if status.is_active() { evaluate(&clock, &breach, now) } else { vec![] };
+        let status = Status::parse(&row.try_get::<String, _>("status").ctx("decode")?)
+            .unwrap_or(Status::Open);
+        let events = if status.is_active() {
+            evaluate(&clock, &breach, now)
+        } else {
+            vec![]
+        };
         for ev in &events {
             match *ev {
                 SlaEvent::ResponseBreached { at } => {
                     breach.response_breached_at = Some(at);
-                    insert_event(&mut tx, id, at, "breach", None, None, None, "Response SLA breached").await?;
+                    insert_event(
+                        &mut tx,
+                        id,
+                        at,
+                        "breach",
+                        None,
+                        None,
+                        None,
+                        "Response SLA breached",
+                    )
+                    .await?;
                 }
                 SlaEvent::ResolutionBreached { at } => {
                     breach.resolution_breached_at = Some(at);
-                    insert_event(&mut tx, id, at, "breach", None, None, None, "Resolution SLA breached").await?;
+                    insert_event(
+                        &mut tx,
+                        id,
+                        at,
+                        "breach",
+                        None,
+                        None,
+                        None,
+                        "Resolution SLA breached",
+                    )
+                    .await?;
                 }
                 SlaEvent::Escalated { level, at } => {
                     breach.escalation_level = breach.escalation_level.max(level);
-                    let note = format!("Escalated to level {level}: {}", domain::maintenance::escalation_owner(level));
+                    let note = format!(
+                        "Escalated to level {level}: {}",
+                        domain::maintenance::escalation_owner(level)
+                    );
                     insert_event(&mut tx, id, at, "escalation", None, None, None, &note).await?;
                 }
             }
         }
-        let next = if status.is_active() { next_check(&clock, &breach) } else { None };
+        let next = if status.is_active() {
+            next_check(&clock, &breach)
+        } else {
+            None
+        };
         let bump = if events.is_empty() { 0 } else { 1 };
         let updated = sqlx::query(
             "UPDATE maintenance_requests SET response_breached_at = $1, resolution_breached_at = $2, \
@@ -536,7 +701,12 @@ pub async fn monitor_tick(svc: &Services, now: i64) -> Result<usize> {
         tx.commit().await.ctx("commit breach")?;
         if !events.is_empty() {
             recorded += events.len();
-            svc.events.publish(Event { topic: "maintenance".into(), id, version: version + 1, kind: "breach".into() });
+            svc.events.publish(Event {
+                topic: "maintenance".into(),
+                id,
+                version: version + 1,
+                kind: "breach".into(),
+            });
         }
     }
     Ok(recorded)

@@ -22,22 +22,25 @@ pub async fn ensure_roles_and_policies(svc: &Services) -> Result<()> {
         if existing.is_some() {
             continue; // admins own grants after first start
         }
-        let id: i64 = sqlx::query("INSERT INTO roles (name, description) VALUES ($1, $2) RETURNING id")
-            .bind(*name)
-            .bind(*description)
-            .fetch_one(&mut *tx)
-            .await
-            .ctx("insert role")?
-            .try_get(0)
-            .ctx("decode")?;
-        for p in default_grants(name) {
-            sqlx::query("INSERT INTO role_permissions (role_id, module, action) VALUES ($1, $2, $3)")
-                .bind(id)
-                .bind(p.module.as_str())
-                .bind(p.action.as_str())
-                .execute(&mut *tx)
+        let id: i64 =
+            sqlx::query("INSERT INTO roles (name, description) VALUES ($1, $2) RETURNING id")
+                .bind(*name)
+                .bind(*description)
+                .fetch_one(&mut *tx)
                 .await
-                .ctx("grant")?;
+                .ctx("insert role")?
+                .try_get(0)
+                .ctx("decode")?;
+        for p in default_grants(name) {
+            sqlx::query(
+                "INSERT INTO role_permissions (role_id, module, action) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(p.module.as_str())
+            .bind(p.action.as_str())
+            .execute(&mut *tx)
+            .await
+            .ctx("grant")?;
         }
     }
     for p in Priority::ALL {
@@ -58,7 +61,11 @@ pub async fn ensure_roles_and_policies(svc: &Services) -> Result<()> {
 
 /// Creates the first admin when there are no users. Returns the generated
 /// password when none was supplied, so the caller can print it once.
-pub async fn ensure_admin(svc: &Services, password: Option<&str>, now: i64) -> Result<Option<String>> {
+pub async fn ensure_admin(
+    svc: &Services,
+    password: Option<&str>,
+    now: i64,
+) -> Result<Option<String>> {
     let n: i64 = sqlx::query("SELECT COUNT(*) FROM users")
         .fetch_one(&svc.db.read)
         .await
@@ -170,7 +177,8 @@ pub async fn ensure_demo(svc: &Services, now: i64) -> Result<()> {
         .await;
         match r {
             Ok(_) => {}
-            Err(crate::ServiceError::App(domain::AppError::Invalid(f))) if f.field == "username" => {}
+            Err(crate::ServiceError::App(domain::AppError::Invalid(f)))
+                if f.field == "username" => {}
             Err(e) => return Err(e),
         }
     }
@@ -187,12 +195,32 @@ pub async fn ensure_demo(svc: &Services, now: i64) -> Result<()> {
     .await?;
     let machines = crate::maintenance::list_machines(&svc.db).await?;
     let samples = [
-        ("EMB-01", "breakdown", "critical", "Head 4 thread break sensor faulty", 5),
-        ("SEW-02", "breakdown", "high", "Needle bar jams on heavy denim", 40),
-        ("FIN-01", "preventive", "medium", "Quarterly steam trap inspection", 120),
+        (
+            "EMB-01",
+            "breakdown",
+            "critical",
+            "Head 4 thread break sensor faulty",
+            5,
+        ),
+        (
+            "SEW-02",
+            "breakdown",
+            "high",
+            "Needle bar jams on heavy denim",
+            40,
+        ),
+        (
+            "FIN-01",
+            "preventive",
+            "medium",
+            "Quarterly steam trap inspection",
+            120,
+        ),
     ];
     for (code, kind, prio, title, minutes_ago) in samples {
-        let Some(m) = machines.iter().find(|m| m.code == code) else { continue };
+        let Some(m) = machines.iter().find(|m| m.code == code) else {
+            continue;
+        };
         let input = NewRequestInput {
             machine_id: m.id,
             kind: kind.into(),
@@ -200,7 +228,8 @@ pub async fn ensure_demo(svc: &Services, now: i64) -> Result<()> {
             title: title.into(),
             description: String::new(),
         };
-        crate::maintenance::create(svc, &operator, &input, None, now - minutes_ago * 60_000).await?;
+        crate::maintenance::create(svc, &operator, &input, None, now - minutes_ago * 60_000)
+            .await?;
     }
     Ok(())
 }

@@ -16,32 +16,54 @@ pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
 }
 
 #[server(prefix = "/sfn", endpoint = "admin/users/create", input = Json)]
-pub async fn create_user(idempotency_key: String, input: NewUserInput) -> Result<UserSummary, AppError> {
+pub async fn create_user(
+    idempotency_key: String,
+    input: NewUserInput,
+) -> Result<UserSummary, AppError> {
     let _ = idempotency_key; // usernames are unique: a retried create is refused, not doubled
     let (svc, user) = current_user().await?;
-    service::admin::create_user(&svc, &user, &input, now()).await.map_err(fail)
+    service::admin::create_user(&svc, &user, &input, now())
+        .await
+        .map_err(fail)
 }
 
 #[server(prefix = "/sfn", endpoint = "admin/users/roles", input = Json)]
-pub async fn set_user_roles(idempotency_key: String, user_id: i64, roles: Vec<String>) -> Result<(), AppError> {
+pub async fn set_user_roles(
+    idempotency_key: String,
+    user_id: i64,
+    roles: Vec<String>,
+) -> Result<(), AppError> {
     let _ = idempotency_key; // setting the same roles twice is the same as once
     let (svc, user) = current_user().await?;
-    service::admin::set_user_roles(&svc, &user, user_id, &roles, now()).await.map_err(fail)
+    service::admin::set_user_roles(&svc, &user, user_id, &roles, now())
+        .await
+        .map_err(fail)
 }
 
 #[server(prefix = "/sfn", endpoint = "admin/users/active", input = Json)]
-pub async fn set_user_active(idempotency_key: String, user_id: i64, active: bool) -> Result<(), AppError> {
+pub async fn set_user_active(
+    idempotency_key: String,
+    user_id: i64,
+    active: bool,
+) -> Result<(), AppError> {
     let _ = idempotency_key;
     let (svc, user) = current_user().await?;
-    service::admin::set_user_active(&svc, &user, user_id, active, now()).await.map_err(fail)
+    service::admin::set_user_active(&svc, &user, user_id, active, now())
+        .await
+        .map_err(fail)
 }
 
 #[server(prefix = "/sfn", endpoint = "admin/users/reset", input = Json)]
 pub async fn issue_reset(idempotency_key: String, username: String) -> Result<String, AppError> {
     let _ = idempotency_key;
     let (svc, user) = current_user().await?;
-    let token = service::admin::issue_reset(&svc, &user, &username, now()).await.map_err(fail)?;
-    Ok(format!("{}/reset?token={token}", svc.config.public_url.trim_end_matches('/')))
+    let token = service::admin::issue_reset(&svc, &user, &username, now())
+        .await
+        .map_err(fail)?;
+    Ok(format!(
+        "{}/reset?token={token}",
+        svc.config.public_url.trim_end_matches('/')
+    ))
 }
 
 #[server(prefix = "/sfn", endpoint = "admin/roles", input = Json)]
@@ -59,11 +81,15 @@ pub async fn set_role_permission(
 ) -> Result<(), AppError> {
     let _ = idempotency_key; // granting twice is granting once
     let (svc, user) = current_user().await?;
-    service::admin::set_role_permission(&svc, &user, role_id, permission, granted, now()).await.map_err(fail)
+    service::admin::set_role_permission(&svc, &user, role_id, permission, granted, now())
+        .await
+        .map_err(fail)
 }
 
 #[server(prefix = "/sfn", endpoint = "admin/audit", input = Json)]
 pub async fn audit_log() -> Result<Vec<AuditEntry>, AppError> {
     let (svc, user) = current_user().await?;
-    service::admin::audit_log(&svc, &user, 200).await.map_err(fail)
+    service::admin::audit_log(&svc, &user, 200)
+        .await
+        .map_err(fail)
 }

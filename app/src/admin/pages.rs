@@ -28,13 +28,17 @@ pub fn UsersPage() -> impl IntoView {
             password: password.get_untracked(),
             roles: vec![role.get_untracked()],
         };
-        pending.run("Creating the user", move |k| create_user(k, input.clone()), move |u| {
-            push_toast(ToastKind::Success, format!("User {} created", u.username));
-            username.set(String::new());
-            display.set(String::new());
-            password.set(String::new());
-            reload.update(|v| *v += 1);
-        });
+        pending.run(
+            "Creating the user",
+            move |k| create_user(k, input.clone()),
+            move |u| {
+                push_toast(ToastKind::Success, format!("User {} created", u.username));
+                username.set(String::new());
+                display.set(String::new());
+                password.set(String::new());
+                reload.update(|v| *v += 1);
+            },
+        );
     };
     view! {
         <section class="page">
@@ -80,25 +84,41 @@ pub fn UsersPage() -> impl IntoView {
 }
 
 #[component]
-fn UserRow(user: UserSummary, reload: RwSignal<u32>, reset_link: RwSignal<Option<String>>) -> impl IntoView {
+fn UserRow(
+    user: UserSummary,
+    reload: RwSignal<u32>,
+    reset_link: RwSignal<Option<String>>,
+) -> impl IntoView {
     let pending = Pending::new();
     let role = RwSignal::new(user.roles.first().cloned().unwrap_or_default());
     let (id, active, uname) = (user.id, user.active, user.username.clone());
     let save_role = move |_| {
         let r = role.get_untracked();
-        pending.run("Changing roles", move |k| set_user_roles(k, id, vec![r.clone()]), move |_| {
-            push_toast(ToastKind::Success, "Roles saved");
-            reload.update(|v| *v += 1);
-        });
+        pending.run(
+            "Changing roles",
+            move |k| set_user_roles(k, id, vec![r.clone()]),
+            move |_| {
+                push_toast(ToastKind::Success, "Roles saved");
+                reload.update(|v| *v += 1);
+            },
+        );
     };
     let toggle = move |_| {
-        pending.run("Changing the account", move |k| set_user_active(k, id, !active), move |_| {
-            reload.update(|v| *v += 1);
-        });
+        pending.run(
+            "Changing the account",
+            move |k| set_user_active(k, id, !active),
+            move |_| {
+                reload.update(|v| *v += 1);
+            },
+        );
     };
     let reset = move |_| {
         let u = uname.clone();
-        pending.run("Issuing a reset link", move |k| issue_reset(k, u.clone()), move |link| reset_link.set(Some(link)));
+        pending.run(
+            "Issuing a reset link",
+            move |k| issue_reset(k, u.clone()),
+            move |link| reset_link.set(Some(link)),
+        );
     };
     view! {
         <tr data-testid="user-row">
@@ -163,7 +183,12 @@ pub fn RolesPage() -> impl IntoView {
 }
 
 #[component]
-fn PermBox(role_id: i64, permission: Permission, granted: RwSignal<Vec<Permission>>, can_edit: bool) -> impl IntoView {
+fn PermBox(
+    role_id: i64,
+    permission: Permission,
+    granted: RwSignal<Vec<Permission>>,
+    can_edit: bool,
+) -> impl IntoView {
     let pending = Pending::new();
     let on = move || granted.with(|g| g.contains(&permission));
     let toggle = move |_| {

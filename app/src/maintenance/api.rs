@@ -1,30 +1,41 @@
 //! Server functions for the maintenance screens: each checks the session,
 //! calls one service function, and maps its error.
 
-use domain::maintenance::{ListFilter, Machine, NewRequestInput, Request, RequestDetail, RequestPage, SlaPolicy};
+use domain::maintenance::{
+    ListFilter, Machine, NewRequestInput, Request, RequestDetail, RequestPage, SlaPolicy,
+};
 use domain::AppError;
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
-use crate::ssr::{current_user, fail, now};
+use crate::ssr::{current_user, fail, now, reject};
 
 #[server(prefix = "/sfn", endpoint = "maintenance/list", input = Json)]
 pub async fn list_requests(filter: ListFilter) -> Result<RequestPage, AppError> {
     let (svc, user) = current_user().await?;
-    service::maintenance::list(&svc, &user, &filter, now()).await.map_err(fail)
+    service::maintenance::list(&svc, &user, &filter, now())
+        .await
+        .map_err(fail)
 }
 
 #[server(prefix = "/sfn", endpoint = "maintenance/get", input = Json)]
 pub async fn get_request(id: i64) -> Result<RequestDetail, AppError> {
     let (svc, user) = current_user().await?;
-    service::maintenance::get(&svc, &user, id, now()).await.map_err(fail)
+    service::maintenance::get(&svc, &user, id, now())
+        .await
+        .map_err(fail)
 }
 
 #[server(prefix = "/sfn", endpoint = "maintenance/create", input = Json)]
-pub async fn create_request(idempotency_key: String, input: NewRequestInput) -> Result<Request, AppError> {
+pub async fn create_request(
+    idempotency_key: String,
+    input: NewRequestInput,
+) -> Result<Request, AppError> {
     let (svc, user) = current_user().await?;
-    service::maintenance::create(&svc, &user, &input, Some(&idempotency_key), now()).await.map_err(fail)
+    service::maintenance::create(&svc, &user, &input, Some(&idempotency_key), now())
+        .await
+        .map_err(fail)
 }
 
 #[server(prefix = "/sfn", endpoint = "maintenance/transition", input = Json)]
@@ -36,15 +47,23 @@ pub async fn transition_request(
 ) -> Result<Request, AppError> {
     let (svc, user) = current_user().await?;
     let input = service::maintenance::TransitionInput { transition, note };
-    service::maintenance::transition(&svc, &user, id, &input, Some(&idempotency_key), now()).await.map_err(fail)
+    service::maintenance::transition(&svc, &user, id, &input, Some(&idempotency_key), now())
+        .await
+        .map_err(fail)
 }
 
 #[server(prefix = "/sfn", endpoint = "maintenance/machines", input = Json)]
 pub async fn list_machines() -> Result<Vec<Machine>, AppError> {
     let (svc, user) = current_user().await?;
-    user.require(domain::perm::Module::Maintenance, domain::perm::Action::View)
-        .or_else(|_| user.require(domain::perm::Module::Master, domain::perm::Action::View))?;
-    service::maintenance::list_machines(&svc.db).await.map_err(fail)
+    user.require(
+        domain::perm::Module::Maintenance,
+        domain::perm::Action::View,
+    )
+    .or_else(|_| user.require(domain::perm::Module::Master, domain::perm::Action::View))
+    .map_err(reject)?;
+    service::maintenance::list_machines(&svc.db)
+        .await
+        .map_err(fail)
 }
 
 #[server(prefix = "/sfn", endpoint = "master/machines/create", input = Json)]
@@ -56,20 +75,37 @@ pub async fn create_machine(
 ) -> Result<Machine, AppError> {
     let _ = idempotency_key; // unique machine codes make a retried create harmless
     let (svc, user) = current_user().await?;
-    let input = service::maintenance::NewMachineInput { code, name, work_centre_code: Some(work_centre_code) };
-    service::maintenance::create_machine(&svc, &user, &input, now()).await.map_err(fail)
+    let input = service::maintenance::NewMachineInput {
+        code,
+        name,
+        work_centre_code: Some(work_centre_code),
+    };
+    service::maintenance::create_machine(&svc, &user, &input, now())
+        .await
+        .map_err(fail)
 }
 
 #[server(prefix = "/sfn", endpoint = "maintenance/sla", input = Json)]
 pub async fn sla_policies() -> Result<Vec<SlaPolicy>, AppError> {
     let (svc, user) = current_user().await?;
-    user.require(domain::perm::Module::Maintenance, domain::perm::Action::View)?;
-    service::maintenance::sla_policies(&svc.db).await.map_err(fail)
+    user.require(
+        domain::perm::Module::Maintenance,
+        domain::perm::Action::View,
+    )
+    .map_err(reject)?;
+    service::maintenance::sla_policies(&svc.db)
+        .await
+        .map_err(fail)
 }
 
 #[server(prefix = "/sfn", endpoint = "maintenance/sla/set", input = Json)]
-pub async fn set_sla_policy(idempotency_key: String, policy: SlaPolicy) -> Result<SlaPolicy, AppError> {
+pub async fn set_sla_policy(
+    idempotency_key: String,
+    policy: SlaPolicy,
+) -> Result<SlaPolicy, AppError> {
     let _ = idempotency_key; // setting a value twice is the same as once
     let (svc, user) = current_user().await?;
-    service::maintenance::set_sla_policy(&svc, &user, &policy, now()).await.map_err(fail)
+    service::maintenance::set_sla_policy(&svc, &user, &policy, now())
+        .await
+        .map_err(fail)
 }

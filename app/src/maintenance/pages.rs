@@ -40,7 +40,14 @@ pub fn ListPage() -> impl IntoView {
     let active_only = RwSignal::new(true);
     let version = maintenance_version();
     let page = Resource::new(
-        move || (version.get(), status.get(), priority.get(), active_only.get()),
+        move || {
+            (
+                version.get(),
+                status.get(),
+                priority.get(),
+                active_only.get(),
+            )
+        },
         |(_, status, priority, active_only)| {
             let filter = ListFilter {
                 status: Some(status),
@@ -49,7 +56,9 @@ pub fn ListPage() -> impl IntoView {
                 limit: Some(100),
                 ..Default::default()
             };
-            read("Loading maintenance requests", move || list_requests(filter.clone()))
+            read("Loading maintenance requests", move || {
+                list_requests(filter.clone())
+            })
         },
     );
     let can_create = user.can(Module::Maintenance, Action::Create);
@@ -113,7 +122,13 @@ pub fn ListPage() -> impl IntoView {
 pub fn DetailPage() -> impl IntoView {
     let user = expect_context::<CurrentUser>();
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
     let version = maintenance_version();
     let detail = Resource::new(
         move || (version.get(), id()),
@@ -129,7 +144,10 @@ pub fn DetailPage() -> impl IntoView {
             move |key| transition_request(key, id, t.as_str().to_string(), n.clone()),
             move |r: Request| {
                 note.set(String::new());
-                push_toast(ToastKind::Success, format!("#{} is now {}", r.id, r.status.label().to_lowercase()));
+                push_toast(
+                    ToastKind::Success,
+                    format!("#{} is now {}", r.id, r.status.label().to_lowercase()),
+                );
                 maintenance_version().update(|v| *v += 1);
             },
         );
@@ -309,7 +327,10 @@ pub fn NewRequestPage() -> impl IntoView {
 pub fn MachinesPage() -> impl IntoView {
     let user = expect_context::<CurrentUser>();
     let reload = RwSignal::new(0u32);
-    let machines = Resource::new(move || reload.get(), |_| read("Loading machines", list_machines));
+    let machines = Resource::new(
+        move || reload.get(),
+        |_| read("Loading machines", list_machines),
+    );
     let code = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let wc = RwSignal::new("SEW".to_string());
@@ -317,7 +338,11 @@ pub fn MachinesPage() -> impl IntoView {
     let can_create = user.can(Module::Master, Action::Create);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let (c, n, w) = (code.get_untracked(), name.get_untracked(), wc.get_untracked());
+        let (c, n, w) = (
+            code.get_untracked(),
+            name.get_untracked(),
+            wc.get_untracked(),
+        );
         pending.run(
             "Adding the machine",
             move |key| create_machine(key, c.clone(), n.clone(), w.clone()),
@@ -372,7 +397,10 @@ pub fn MachinesPage() -> impl IntoView {
 pub fn SlaPage() -> impl IntoView {
     let user = expect_context::<CurrentUser>();
     let reload = RwSignal::new(0u32);
-    let policies = Resource::new(move || reload.get(), |_| read("Loading SLA targets", sla_policies));
+    let policies = Resource::new(
+        move || reload.get(),
+        |_| read("Loading SLA targets", sla_policies),
+    );
     let can_edit = user.can(Module::Maintenance, Action::Approve);
     view! {
         <section class="page">
@@ -404,9 +432,13 @@ fn SlaRow(policy: SlaPolicy, can_edit: bool) -> impl IntoView {
             response_minutes: resp.get_untracked().trim().parse().unwrap_or(-1),
             resolution_minutes: resol.get_untracked().trim().parse().unwrap_or(-1),
         };
-        pending.run("Saving SLA targets", move |key| set_sla_policy(key, p), |_| {
-            push_toast(ToastKind::Success, "SLA targets saved");
-        });
+        pending.run(
+            "Saving SLA targets",
+            move |key| set_sla_policy(key, p),
+            |_| {
+                push_toast(ToastKind::Success, "SLA targets saved");
+            },
+        );
     };
     view! {
         <form class="card form inline" on:submit=save data-testid=format!("sla-{}", policy.priority.as_str())>

@@ -21,7 +21,10 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/audit", get(audit))
 }
 
-async fn users(State(s): State<AppState>, AuthUser(u): AuthUser) -> ApiResult<Json<Vec<UserSummary>>> {
+async fn users(
+    State(s): State<AppState>,
+    AuthUser(u): AuthUser,
+) -> ApiResult<Json<Vec<UserSummary>>> {
     Ok(Json(service::admin::list_users(&s.svc, &u).await?))
 }
 
@@ -30,7 +33,10 @@ async fn create_user(
     AuthUser(u): AuthUser,
     JsonBody(input): JsonBody<NewUserInput>,
 ) -> ApiResult<(StatusCode, Json<UserSummary>)> {
-    Ok((StatusCode::CREATED, Json(service::admin::create_user(&s.svc, &u, &input, now_ms()).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(service::admin::create_user(&s.svc, &u, &input, now_ms()).await?),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -74,10 +80,14 @@ async fn set_permission(
     Path(id): Path<i64>,
     JsonBody(input): JsonBody<PermIn>,
 ) -> ApiResult<StatusCode> {
-    service::admin::set_role_permission(&s.svc, &u, id, input.permission, input.granted, now_ms()).await?;
+    service::admin::set_role_permission(&s.svc, &u, id, input.permission, input.granted, now_ms())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn audit(State(s): State<AppState>, AuthUser(u): AuthUser) -> ApiResult<Json<Vec<AuditEntry>>> {
+async fn audit(
+    State(s): State<AppState>,
+    AuthUser(u): AuthUser,
+) -> ApiResult<Json<Vec<AuditEntry>>> {
     Ok(Json(service::admin::audit_log(&s.svc, &u, 200).await?))
 }

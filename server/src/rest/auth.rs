@@ -30,7 +30,10 @@ struct SessionOut {
 
 fn cookie_header(state: &AppState, token: Option<&str>) -> [(header::HeaderName, String); 1] {
     let c = &state.svc.config;
-    [(header::SET_COOKIE, service::auth::session_cookie(token, c.secure_cookies(), c.session_max_hours * 3600))]
+    [(
+        header::SET_COOKIE,
+        service::auth::session_cookie(token, c.secure_cookies(), c.session_max_hours * 3600),
+    )]
 }
 
 async fn login(
@@ -40,7 +43,10 @@ async fn login(
 ) -> ApiResult<impl IntoResponse> {
     let addr = addr.map(|a| a.0 .0).unwrap_or_else(|| "unknown".into());
     let (token, user) = service::auth::login(&state.svc, &input, &addr, service::now_ms()).await?;
-    Ok((cookie_header(&state, Some(&token)), Json(SessionOut { token, user })))
+    Ok((
+        cookie_header(&state, Some(&token)),
+        Json(SessionOut { token, user }),
+    ))
 }
 
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<impl IntoResponse> {
@@ -50,10 +56,17 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<
     Ok((cookie_header(&state, None), StatusCode::NO_CONTENT))
 }
 
-async fn refresh(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<impl IntoResponse> {
-    let (token, _) = service::auth::token_from_headers(&headers).ok_or(AppError::Unauthenticated)?;
+async fn refresh(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> ApiResult<impl IntoResponse> {
+    let (token, _) =
+        service::auth::token_from_headers(&headers).ok_or(AppError::Unauthenticated)?;
     let (new, user) = service::auth::refresh(&state.svc, &token, service::now_ms()).await?;
-    Ok((cookie_header(&state, Some(&new)), Json(SessionOut { token: new, user })))
+    Ok((
+        cookie_header(&state, Some(&new)),
+        Json(SessionOut { token: new, user }),
+    ))
 }
 
 async fn me(AuthUser(user): AuthUser) -> Json<CurrentUser> {
@@ -66,7 +79,16 @@ struct ResetIn {
     password: String,
 }
 
-async fn password_reset(State(state): State<AppState>, JsonBody(input): JsonBody<ResetIn>) -> ApiResult<StatusCode> {
-    service::auth::reset_password(&state.svc.db, &input.token, &input.password, service::now_ms()).await?;
+async fn password_reset(
+    State(state): State<AppState>,
+    JsonBody(input): JsonBody<ResetIn>,
+) -> ApiResult<StatusCode> {
+    service::auth::reset_password(
+        &state.svc.db,
+        &input.token,
+        &input.password,
+        service::now_ms(),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

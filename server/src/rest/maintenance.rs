@@ -7,7 +7,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use domain::maintenance::{ListFilter, Machine, NewRequestInput, Request, RequestDetail, RequestPage, SlaPolicy};
+use domain::maintenance::{
+    ListFilter, Machine, NewRequestInput, Request, RequestDetail, RequestPage, SlaPolicy,
+};
 use domain::perm::{Action, Module};
 use domain::AppError;
 use serde::Deserialize;
@@ -24,8 +26,12 @@ pub fn routes() -> Router<AppState> {
         .route("/maintenance/monitor/run", put(run_monitor))
 }
 
-async fn machines(State(s): State<AppState>, AuthUser(user): AuthUser) -> ApiResult<Json<Vec<Machine>>> {
-    user.require(Module::Maintenance, Action::View).or_else(|_| user.require(Module::Master, Action::View))?;
+async fn machines(
+    State(s): State<AppState>,
+    AuthUser(user): AuthUser,
+) -> ApiResult<Json<Vec<Machine>>> {
+    user.require(Module::Maintenance, Action::View)
+        .or_else(|_| user.require(Module::Master, Action::View))?;
     Ok(Json(service::maintenance::list_machines(&s.svc.db).await?))
 }
 
@@ -38,7 +44,10 @@ async fn create_machine(
     Ok((StatusCode::CREATED, Json(m)))
 }
 
-async fn sla(State(s): State<AppState>, AuthUser(user): AuthUser) -> ApiResult<Json<Vec<SlaPolicy>>> {
+async fn sla(
+    State(s): State<AppState>,
+    AuthUser(user): AuthUser,
+) -> ApiResult<Json<Vec<SlaPolicy>>> {
     user.require(Module::Maintenance, Action::View)?;
     Ok(Json(service::maintenance::sla_policies(&s.svc.db).await?))
 }
@@ -48,7 +57,9 @@ async fn set_sla(
     AuthUser(user): AuthUser,
     JsonBody(policy): JsonBody<SlaPolicy>,
 ) -> ApiResult<Json<SlaPolicy>> {
-    Ok(Json(service::maintenance::set_sla_policy(&s.svc, &user, &policy, now_ms()).await?))
+    Ok(Json(
+        service::maintenance::set_sla_policy(&s.svc, &user, &policy, now_ms()).await?,
+    ))
 }
 
 /// Query parameters arrive as text; parse them with errors that name them.
@@ -65,7 +76,10 @@ struct ListQuery {
 fn int_param(name: &str, v: &Option<String>) -> Result<Option<i64>, AppError> {
     match v.as_deref().filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) => s.parse().map(Some).map_err(|_| AppError::field(name, "must be a whole number")),
+        Some(s) => s
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::field(name, "must be a whole number")),
     }
 }
 
@@ -86,7 +100,9 @@ async fn list(
         limit: int_param("limit", &q.limit)?,
         offset: int_param("offset", &q.offset)?,
     };
-    Ok(Json(service::maintenance::list(&s.svc, &user, &filter, now_ms()).await?))
+    Ok(Json(
+        service::maintenance::list(&s.svc, &user, &filter, now_ms()).await?,
+    ))
 }
 
 async fn create(
@@ -105,8 +121,12 @@ async fn detail(
     AuthUser(user): AuthUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<RequestDetail>> {
-    let id: i64 = id.parse().map_err(|_| AppError::field("id", "must be a whole number"))?;
-    Ok(Json(service::maintenance::get(&s.svc, &user, id, now_ms()).await?))
+    let id: i64 = id
+        .parse()
+        .map_err(|_| AppError::field("id", "must be a whole number"))?;
+    Ok(Json(
+        service::maintenance::get(&s.svc, &user, id, now_ms()).await?,
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -122,20 +142,33 @@ async fn transition(
     Path((id, action)): Path<(String, String)>,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<Request>> {
-    let id: i64 = id.parse().map_err(|_| AppError::field("id", "must be a whole number"))?;
+    let id: i64 = id
+        .parse()
+        .map_err(|_| AppError::field("id", "must be a whole number"))?;
     // The body is optional: `{"note": "..."}` or nothing.
     let note = if body.iter().all(|b| b.is_ascii_whitespace()) {
         String::new()
     } else {
-        serde_json::from_slice::<NoteIn>(&body).map_err(|e| AppError::field("note", e.to_string()))?.note
+        serde_json::from_slice::<NoteIn>(&body)
+            .map_err(|e| AppError::field("note", e.to_string()))?
+            .note
     };
-    let input = TransitionInput { transition: action, note };
+    let input = TransitionInput {
+        transition: action,
+        note,
+    };
     let key = idempotency_key(&headers);
-    Ok(Json(service::maintenance::transition(&s.svc, &user, id, &input, key.as_deref(), now_ms()).await?))
+    Ok(Json(
+        service::maintenance::transition(&s.svc, &user, id, &input, key.as_deref(), now_ms())
+            .await?,
+    ))
 }
 
 /// Runs one monitor pass now (admins; for operations and tests).
-async fn run_monitor(State(s): State<AppState>, AuthUser(user): AuthUser) -> ApiResult<Json<serde_json::Value>> {
+async fn run_monitor(
+    State(s): State<AppState>,
+    AuthUser(user): AuthUser,
+) -> ApiResult<Json<serde_json::Value>> {
     user.require(Module::Admin, Action::Update)?;
     let n = service::maintenance::monitor_tick(&s.svc, now_ms()).await?;
     Ok(Json(serde_json::json!({ "recorded": n })))

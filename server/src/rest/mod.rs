@@ -70,8 +70,12 @@ pub struct AuthUser(pub CurrentUser);
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let (token, _) = service::auth::token_from_headers(&parts.headers).ok_or(AppError::Unauthenticated)?;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let (token, _) =
+            service::auth::token_from_headers(&parts.headers).ok_or(AppError::Unauthenticated)?;
         let user = service::auth::session_user(&state.svc, &token, service::now_ms()).await?;
         Ok(AuthUser(user))
     }
@@ -88,23 +92,31 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
             .await
             .map_err(|_| AppError::field("body", "could not read the request body"))?;
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
-        serde_path_to_error::deserialize(de).map(JsonBody).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let msg = inner.to_string();
-            // "missing field `title`" has the field only in the message.
-            let field = if path == "." || path.is_empty() {
-                msg.split('`').nth(1).map(str::to_string).unwrap_or_else(|| "body".into())
-            } else {
-                path
-            };
-            let detail = msg.split(" at line").next().unwrap_or(&msg).to_string();
-            ApiError(AppError::field(&field, detail))
-        })
+        serde_path_to_error::deserialize(de)
+            .map(JsonBody)
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let inner = e.into_inner();
+                let msg = inner.to_string();
+                // "missing field `title`" has the field only in the message.
+                let field = if path == "." || path.is_empty() {
+                    msg.split('`')
+                        .nth(1)
+                        .map(str::to_string)
+                        .unwrap_or_else(|| "body".into())
+                } else {
+                    path
+                };
+                let detail = msg.split(" at line").next().unwrap_or(&msg).to_string();
+                ApiError(AppError::field(&field, detail))
+            })
     }
 }
 
 /// The `Idempotency-Key` header, if the client sent one.
 pub fn idempotency_key(headers: &HeaderMap) -> Option<String> {
-    headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(|s| s.trim().to_string())
+    headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.trim().to_string())
 }
