@@ -144,7 +144,7 @@ pub fn LoginPage() -> impl IntoView {
     });
     view! {
         <main class="login-page">
-            <form class="card login-card" on:submit=on_submit novalidate>
+            <form class="card login-card" method="post" on:submit=on_submit novalidate>
                 <h1>"Shopfloor"</h1>
                 <p class="muted">"Sign in to continue"</p>
                 <label>

@@ -92,6 +92,7 @@ fn Layout() -> impl IntoView {
             {move || me.get().map(|r| match r {
                 Ok(Some(user)) => {
                     provide_context(user.clone());
+                    Effect::new(|_| live::start_live_events());
                     view! {
                         <div class="app">
                             <Nav user=user />

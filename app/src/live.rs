@@ -145,6 +145,10 @@ pub fn start() {
         let Some(window) = web_sys::window() else {
             return;
         };
+        // Lets tests (and support staff) see the page is interactive.
+        if let Some(body) = window.document().and_then(|d| d.body()) {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
         let c = conn();
         if !window.navigator().on_line() {
             c.set(Conn::Offline);
@@ -168,6 +172,24 @@ pub fn start() {
         on_offline.forget();
         on_online.forget();
 
+        // The service worker serves the app shell offline.
+        let _ = window.navigator().service_worker().register("/sw.js");
+    }
+}
+
+/// Opens the server-push channel, once, for a signed-in user.
+pub fn start_live_events() {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::prelude::*;
+        use wasm_bindgen::JsCast;
+        thread_local! {
+            static SSE_STARTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+        }
+        if SSE_STARTED.with(|s| s.replace(true)) {
+            return;
+        }
+        let c = conn();
         // Server push. EventSource reconnects by itself; after a reconnect we
         // refetch, since events sent while disconnected were missed.
         if let Ok(es) = web_sys::EventSource::new("/api/v1/events") {
@@ -208,9 +230,6 @@ pub fn start() {
             on_error.forget();
             std::mem::forget(es);
         }
-
-        // The service worker serves the app shell offline.
-        let _ = window.navigator().service_worker().register("/sw.js");
     }
 }
 

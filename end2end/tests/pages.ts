@@ -1,0 +1,77 @@
+import { expect, Page } from '@playwright/test';
+
+export const DEMO_PASSWORD = 'shopfloor-demo';
+
+/** Waits until the WASM app has hydrated, so clicks reach Rust handlers. */
+export async function hydrated(page: Page) {
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20_000 });
+}
+
+export class LoginPage {
+  constructor(private page: Page) {}
+
+  async signIn(username: string, password = DEMO_PASSWORD) {
+    await this.page.goto('/login');
+    await hydrated(this.page);
+    await this.page.getByLabel('Username').fill(username);
+    await this.page.getByLabel('Password').fill(password);
+    await this.page.getByRole('button', { name: 'Sign in' }).click();
+    await this.page.waitForURL(/\/maintenance/);
+    await hydrated(this.page);
+  }
+}
+
+export class MaintenanceList {
+  constructor(private page: Page) {}
+
+  rows() {
+    return this.page.getByTestId('request-row');
+  }
+
+  row(title: string) {
+    return this.rows().filter({ hasText: title });
+  }
+
+  async open() {
+    await this.page.goto('/maintenance');
+    await hydrated(this.page);
+  }
+}
+
+export class NewRequestForm {
+  constructor(private page: Page) {}
+
+  async report(opts: { machine: string; priority: string; title: string }) {
+    await this.page.getByTestId('new-request').click();
+    await expect(this.page.getByRole('heading', { name: 'Report a problem' })).toBeVisible();
+    const machine = this.page.getByLabel('Machine');
+    await expect(machine.locator('option', { hasText: opts.machine })).toHaveCount(1);
+    const value = await machine.locator('option', { hasText: opts.machine }).getAttribute('value');
+    await machine.selectOption(value!);
+    await this.page.getByLabel('Priority').selectOption(opts.priority);
+    await this.page.getByLabel('What is wrong?').fill(opts.title);
+    await this.page.getByRole('button', { name: 'Report' }).click();
+  }
+}
+
+export class RequestDetail {
+  constructor(private page: Page) {}
+
+  status() {
+    return this.page.getByTestId('status').first();
+  }
+
+  responseClock() {
+    return this.page.getByTestId('countdown-response').first();
+  }
+
+  resolutionClock() {
+    return this.page.getByTestId('countdown-resolution').first();
+  }
+
+  async act(transition: string) {
+    const button = this.page.getByTestId(`do-${transition}`);
+    await expect(button).toBeEnabled();
+    await button.click();
+  }
+}
