@@ -107,46 +107,34 @@ fn Layout() -> impl IntoView {
     }
 }
 
+/// Simple stroke icons drawn here (system fonts on plant PCs lack emoji).
+fn icon(name: &'static str) -> impl IntoView {
+    let shape = match name {
+        "maintenance" => view! { <path d="M4 20 L13 11" /><circle cx="16" cy="8" r="4" /> }.into_any(),
+        "machines" => view! { <circle cx="12" cy="12" r="7" stroke-dasharray="3 2" /><circle cx="12" cy="12" r="2.5" /> }.into_any(),
+        "sla" => view! { <circle cx="12" cy="13" r="8" /><path d="M12 8 V13 L15 15 M9 2 H15" /> }.into_any(),
+        "users" => view! { <circle cx="12" cy="8" r="4" /><path d="M4 21 C4 15 20 15 20 21" /> }.into_any(),
+        "roles" => view! { <circle cx="8" cy="12" r="4" /><path d="M12 12 H21 M18 12 V16 M21 12 V15" /> }.into_any(),
+        "audit" => view! { <path d="M6 4 H18 V20 H6 Z M9 9 H15 M9 13 H15 M9 17 H13" /> }.into_any(),
+        _ => view! { <circle cx="12" cy="9" r="4" /><path d="M5 21 C5 15 19 15 19 21" /> }.into_any(),
+    };
+    view! {
+        <svg class="nav-icon" viewBox="0 0 24 24" width="22" height="22" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">
+            {shape}
+        </svg>
+    }
+}
+
 #[component]
 fn Nav(user: CurrentUser) -> impl IntoView {
-    let items: Vec<(&str, &str, &str)> = [
-        (
-            "/maintenance",
-            "Maintenance",
-            "🛠",
-            user.can(Module::Maintenance, Action::View),
-        ),
-        (
-            "/master/machines",
-            "Machines",
-            "⚙",
-            user.can(Module::Master, Action::View),
-        ),
-        (
-            "/maintenance/sla",
-            "SLA",
-            "⏱",
-            user.can(Module::Maintenance, Action::View),
-        ),
-        (
-            "/admin/users",
-            "Users",
-            "👤",
-            user.can(Module::Admin, Action::View),
-        ),
-        (
-            "/admin/roles",
-            "Roles",
-            "🔑",
-            user.can(Module::Admin, Action::View),
-        ),
-        (
-            "/admin/audit",
-            "Audit",
-            "📜",
-            user.can(Module::Admin, Action::View),
-        ),
-        ("/account", "Account", "☺", true),
+    let items: Vec<(&str, &str, &'static str)> = [
+        ("/maintenance", "Maintenance", "maintenance", user.can(Module::Maintenance, Action::View)),
+        ("/master/machines", "Machines", "machines", user.can(Module::Master, Action::View)),
+        ("/maintenance/sla", "SLA", "sla", user.can(Module::Maintenance, Action::View)),
+        ("/admin/users", "Users", "users", user.can(Module::Admin, Action::View)),
+        ("/admin/roles", "Roles", "roles", user.can(Module::Admin, Action::View)),
+        ("/admin/audit", "Audit", "audit", user.can(Module::Admin, Action::View)),
+        ("/account", "Account", "account", true),
     ]
     .into_iter()
     .filter(|(_, _, _, ok)| *ok)
@@ -160,8 +148,8 @@ fn Nav(user: CurrentUser) -> impl IntoView {
             <span class="who" data-testid="who">{user.display_name.clone()}</span>
         </header>
         <nav class="nav" aria-label="Main">
-            {items.into_iter().map(|(href, label, icon)| view! {
-                <A href=href attr:class="nav-item"><span class="nav-icon" aria-hidden="true">{icon}</span><span class="nav-label">{label}</span></A>
+            {items.into_iter().map(|(href, label, name)| view! {
+                <A href=href attr:class="nav-item">{icon(name)}<span class="nav-label">{label}</span></A>
             }).collect_view()}
         </nav>
     }

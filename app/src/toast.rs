@@ -45,6 +45,10 @@ pub fn push_toast(kind: ToastKind, text: impl Into<String>) {
         });
         let list = toasts();
         list.update(|l| {
+            // A newer success replaces older ones; errors stay until read.
+            if kind != ToastKind::Error {
+                l.retain(|t| t.kind == ToastKind::Error);
+            }
             l.push(Toast {
                 id,
                 kind,

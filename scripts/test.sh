@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every test: unit and property tests of the pure logic, the server
+# suite against SQLite and PostgreSQL, then the release build in Chromium
+# at 1280 and 480 px with Playwright.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh --test
+export PATH="$HOME/.cargo/bin:$PATH"
+step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
+
+step "format and lints"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -q -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown -q -- -D warnings
+
+step "unit, property and server tests (SQLite and PostgreSQL)"
+cargo test --workspace --exclude frontend
+
+step "release build"
+cargo leptos build --release
+
+step "browser tests (Chromium, 1280 px and 480 px)"
+cd end2end
+npx playwright test
