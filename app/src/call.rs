@@ -169,7 +169,10 @@ impl Pending {
             let r = mutate(label, call).await;
             busy.set(false);
             match r {
-                Ok(v) => on_ok(v),
+                Ok(v) => {
+                    crate::toast::clear_errors_about(label);
+                    on_ok(v)
+                }
                 Err(e) => field.set(e.field_error().cloned()),
             }
         });

@@ -128,12 +128,42 @@ fn icon(name: &'static str) -> impl IntoView {
 #[component]
 fn Nav(user: CurrentUser) -> impl IntoView {
     let items: Vec<(&str, &str, &'static str)> = [
-        ("/maintenance", "Maintenance", "maintenance", user.can(Module::Maintenance, Action::View)),
-        ("/master/machines", "Machines", "machines", user.can(Module::Master, Action::View)),
-        ("/maintenance/sla", "SLA", "sla", user.can(Module::Maintenance, Action::View)),
-        ("/admin/users", "Users", "users", user.can(Module::Admin, Action::View)),
-        ("/admin/roles", "Roles", "roles", user.can(Module::Admin, Action::View)),
-        ("/admin/audit", "Audit", "audit", user.can(Module::Admin, Action::View)),
+        (
+            "/maintenance",
+            "Maintenance",
+            "maintenance",
+            user.can(Module::Maintenance, Action::View),
+        ),
+        (
+            "/master/machines",
+            "Machines",
+            "machines",
+            user.can(Module::Master, Action::View),
+        ),
+        (
+            "/maintenance/sla",
+            "SLA",
+            "sla",
+            user.can(Module::Maintenance, Action::View),
+        ),
+        (
+            "/admin/users",
+            "Users",
+            "users",
+            user.can(Module::Admin, Action::View),
+        ),
+        (
+            "/admin/roles",
+            "Roles",
+            "roles",
+            user.can(Module::Admin, Action::View),
+        ),
+        (
+            "/admin/audit",
+            "Audit",
+            "audit",
+            user.can(Module::Admin, Action::View),
+        ),
         ("/account", "Account", "account", true),
     ]
     .into_iter()

@@ -72,6 +72,12 @@ pub fn push_toast(kind: ToastKind, text: impl Into<String>) {
     }
 }
 
+/// Removes error toasts about an action once it has succeeded.
+pub fn clear_errors_about(label: &str) {
+    let prefix = format!("{label}:");
+    toasts().update(|l| l.retain(|t| !(t.kind == ToastKind::Error && t.text.starts_with(&prefix))));
+}
+
 pub fn dismiss(id: u64) {
     toasts().update(|l| l.retain(|t| t.id != id));
 }

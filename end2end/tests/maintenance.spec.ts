@@ -130,3 +130,53 @@ test('the app shell has a manifest and a service worker', async ({ page }) => {
   });
   expect(sw).toContain('/sw.js');
 });
+
+test('the app shell opens with no network once visited, with the offline banner', async ({ page, context }) => {
+  await new LoginPage(page).signIn('operator');
+  // Let the service worker install and take control, then visit the page it will keep.
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await page.reload();
+  await hydrated(page);
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+  await page.goto('/maintenance');
+  await hydrated(page);
+  await expect(page.getByTestId('request-row').first()).toBeVisible();
+
+  await context.setOffline(true);
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByTestId('offline-banner')).toBeVisible();
+  await expect(page.getByTestId('request-row').first()).toBeVisible();
+  await context.setOffline(false);
+});
+
+test('admin screens: users, roles and the audit log', async ({ page }, info) => {
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByLabel('Username').fill('admin');
+  await page.getByLabel('Password').fill('admin-e2e-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/maintenance/);
+  await page.goto('/admin/users');
+  await hydrated(page);
+  await expect(page.getByTestId('user-row').filter({ hasText: 'Olu Operator' })).toBeVisible();
+  const name = `tester${Date.now() % 100000}`;
+  await page.getByLabel('Username').fill(name);
+  await page.getByLabel('Full name').fill('Test Person');
+  await page.getByLabel('Password').fill('short');
+  await page.getByRole('button', { name: 'Create user' }).click();
+  await expect(page.locator('.field-error')).toContainText('at least 10 characters');
+  await page.getByLabel('Password').fill('a-long-enough-password');
+  await page.getByRole('button', { name: 'Create user' }).click();
+  await expect(page.getByTestId('user-row').filter({ hasText: name })).toBeVisible();
+  await page.screenshot({ path: info.outputPath('users.png'), fullPage: true });
+  await page.goto('/admin/roles');
+  await hydrated(page);
+  const operatorRole = page.locator('details', { hasText: 'Machine operator' });
+  await operatorRole.locator('summary').click();
+  await expect(operatorRole.getByLabel('maintenance CREATE')).toBeChecked();
+  await expect(operatorRole.getByLabel('maintenance APPROVE')).not.toBeChecked();
+  await page.screenshot({ path: info.outputPath('roles.png'), fullPage: true });
+  await page.goto('/admin/audit');
+  await expect(page.locator('table')).toContainText('create user');
+});
