@@ -144,9 +144,11 @@ pub fn LoginPage() -> impl IntoView {
     });
     view! {
         <main class="login-page">
-            <form class="card login-card" method="post" on:submit=on_submit novalidate>
+            <form class="card login-card" method="post" action="/login" on:submit=on_submit novalidate>
                 <h1>"Shopfloor"</h1>
                 <p class="muted">"Sign in to continue"</p>
+                {move || query.read().get("error").map(|e| view! { <p class="error-box" role="alert">{e}</p> })}
+                <input type="hidden" name="next" value=move || query.read().get("next").unwrap_or_default() />
                 <label>
                     "Username"
                     <input name="username" autocomplete="username" autocapitalize="none" bind:value=username required />

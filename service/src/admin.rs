@@ -177,6 +177,7 @@ pub async fn set_user_roles(
     )
     .await?;
     tx.commit().await.ctx("commit roles")?;
+    svc.user_cache.clear();
     Ok(())
 }
 
@@ -221,6 +222,7 @@ pub async fn set_user_active(
     )
     .await?;
     tx.commit().await.ctx("commit")?;
+    svc.user_cache.clear();
     Ok(())
 }
 
@@ -329,6 +331,7 @@ pub async fn set_role_permission(
     )
     .await?;
     tx.commit().await.ctx("commit")?;
+    svc.user_cache.clear();
     Ok(())
 }
 

@@ -100,6 +100,47 @@ impl LoginLimiter {
     }
 }
 
+/// Signed-in users with their roles and permissions, kept for a few seconds
+/// so a busy screen does not reload them on every call. Every admin change
+/// to users, roles or grants clears it, so revocations apply at once in this
+/// process (and within `TTL` in another one sharing a PostgreSQL database).
+#[derive(Default)]
+pub struct UserCache {
+    users: Mutex<HashMap<i64, (CurrentUser, std::time::Instant)>>,
+}
+
+impl UserCache {
+    const TTL: std::time::Duration = std::time::Duration::from_secs(10);
+
+    fn get(&self, id: i64) -> Option<CurrentUser> {
+        let map = self.users.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(&id)
+            .filter(|(_, at)| at.elapsed() < Self::TTL)
+            .map(|(u, _)| u.clone())
+    }
+
+    fn put(&self, user: &CurrentUser) {
+        let mut map = self.users.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() > 10_000 {
+            map.clear();
+        }
+        map.insert(user.id, (user.clone(), std::time::Instant::now()));
+    }
+
+    pub fn clear(&self) {
+        self.users.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+}
+
+async fn cached_user(svc: &crate::Services, user_id: i64) -> Result<CurrentUser> {
+    if let Some(u) = svc.user_cache.get(user_id) {
+        return Ok(u);
+    }
+    let u = load_user(&svc.db, user_id).await?;
+    svc.user_cache.put(&u);
+    Ok(u)
+}
+
 pub struct SessionTimes {
     pub idle_ms: i64,
     pub max_ms: i64,
@@ -246,7 +287,7 @@ pub async fn session_user(svc: &crate::Services, token: &str, now: i64) -> Resul
             .await
             .ctx("touch session")?;
     }
-    load_user(&svc.db, user_id).await
+    cached_user(svc, user_id).await
 }
 
 /// Replaces a session token with a fresh one (after sign-in elevation or on
@@ -423,6 +464,7 @@ pub async fn enable_totp(
     )
     .await?;
     tx.commit().await.ctx("commit")?;
+    svc.user_cache.clear();
     Ok(())
 }
 
@@ -444,6 +486,7 @@ pub async fn disable_totp(svc: &crate::Services, actor: i64, user_id: i64, now: 
     )
     .await?;
     tx.commit().await.ctx("commit")?;
+    svc.user_cache.clear();
     Ok(())
 }
 

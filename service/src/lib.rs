@@ -25,6 +25,7 @@ pub struct Services {
     pub config: Arc<Config>,
     pub events: events::Events,
     pub login_limiter: Arc<auth::LoginLimiter>,
+    pub user_cache: Arc<auth::UserCache>,
 }
 
 impl Services {
@@ -34,6 +35,7 @@ impl Services {
             config: Arc::new(config),
             events: events::Events::new(),
             login_limiter: Arc::new(auth::LoginLimiter::default()),
+            user_cache: Arc::new(auth::UserCache::default()),
         }
     }
 }
