@@ -1,0 +1,451 @@
+//! Shopfloor load benchmark.
+//!
+//! Seeds (or reuses) a SQLite database with N maintenance requests, starts the
+//! release server on it, and drives 50 concurrent clients through list,
+//! detail, create and transition; then does the same against "the floor": a
+//! minimal axum handler in this process running the same queries on the same
+//! database with no auth, idempotency or rendering. Prints p50/p95/p99 and
+//! throughput for both, their ratio, and the size of what the browser
+//! downloads. Run: `cargo run --release -p bench -- --seconds 10`.
+
+use axum::extract::{Path, Query, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use rand::Rng;
+use serde_json::{json, Value};
+use sqlx::Row;
+use std::collections::HashMap;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Args {
+    seconds: u64,
+    clients: usize,
+    rows: i64,
+    server_bin: String,
+}
+
+fn args() -> Args {
+    let mut a = Args { seconds: 10, clients: 50, rows: 100_000, server_bin: "target/release/shopfloor".into() };
+    let v: Vec<String> = std::env::args().skip(1).collect();
+    let mut i = 0;
+    while i < v.len() {
+        let val = v.get(i + 1).cloned().unwrap_or_default();
+        match v[i].as_str() {
+            "--seconds" => a.seconds = val.parse().expect("--seconds N"),
+            "--clients" => a.clients = val.parse().expect("--clients N"),
+            "--rows" => a.rows = val.parse().expect("--rows N"),
+            "--server-bin" => a.server_bin = val,
+            other => panic!("unknown flag {other}; flags: --seconds --clients --rows --server-bin"),
+        }
+        i += 2;
+    }
+    a
+}
+
+const STATUSES: [&str; 6] = ["open", "acknowledged", "in_progress", "waiting_parts", "resolved", "closed"];
+const PRIORITIES: [&str; 4] = ["critical", "high", "medium", "low"];
+
+async fn seed(db_path: &str, rows: i64) -> String {
+    let url = format!("sqlite://{db_path}");
+    std::fs::create_dir_all(std::path::Path::new(db_path).parent().unwrap()).unwrap();
+    let mut config = service::Config::for_tests(&url);
+    config.monitor_interval_ms = 1000;
+    let svc = shopfloor::start_services(config, "bench-admin-password", true).await.expect("seed base data");
+    let have: i64 = sqlx::query("SELECT COUNT(*) FROM maintenance_requests")
+        .fetch_one(&svc.db.read)
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    if have >= rows {
+        println!("reusing {db_path} ({have} requests)");
+        return url;
+    }
+    let started = Instant::now();
+    let machines: Vec<i64> =
+        sqlx::query("SELECT id FROM machines").fetch_all(&svc.db.read).await.unwrap().iter().map(|r| r.get(0)).collect();
+    let reporter: i64 =
+        sqlx::query("SELECT id FROM users WHERE username = 'operator'").fetch_one(&svc.db.read).await.unwrap().get(0);
+    let now = service::now_ms();
+    let two_years = 2 * 365 * 24 * 3_600_000i64;
+    let mut rng = rand::thread_rng();
+    let mut done = have;
+    while done < rows {
+        let mut tx = svc.db.begin().await.unwrap();
+        for _ in 0..10_000.min(rows - done) {
+            // Mostly history; a few percent still open, long since escalated.
+            let status = if rng.gen_bool(0.95) { STATUSES[4 + rng.gen_range(0..2)] } else { STATUSES[rng.gen_range(0..4)] };
+            let created = now - rng.gen_range(0..two_years);
+            let id: i64 = sqlx::query(
+                "INSERT INTO maintenance_requests (machine_id, kind, priority, title, description, status, reported_by, \
+                 created_at, updated_at, response_target_ms, resolution_target_ms, acknowledged_at, resolved_at, \
+                 escalation_level, next_check_at) VALUES ($1, $2, $3, $4, '', $5, $6, $7, $7, 3600000, 28800000, $8, $9, $10, NULL) RETURNING id",
+            )
+            .bind(machines[rng.gen_range(0..machines.len())])
+            .bind(if rng.gen_bool(0.8) { "breakdown" } else { "preventive" })
+            .bind(PRIORITIES[rng.gen_range(0..4)])
+            .bind(format!("Seeded problem {done}"))
+            .bind(status)
+            .bind(reporter)
+            .bind(created)
+            .bind(if status == "open" { None } else { Some(created + 1_800_000) })
+            .bind(if status == "resolved" || status == "closed" { Some(created + 7_200_000) } else { None })
+            .bind(if status == "resolved" || status == "closed" { 0i64 } else { 3 })
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap()
+            .get(0);
+            sqlx::query("INSERT INTO maintenance_events (request_id, at, kind, to_status, actor_id, note) VALUES ($1, $2, 'created', 'open', $3, '')")
+                .bind(id)
+                .bind(created)
+                .bind(reporter)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            done += 1;
+        }
+        tx.commit().await.unwrap();
+    }
+    sqlx::query("ANALYZE").execute(&svc.db.write).await.unwrap();
+    println!("seeded {done} requests in {:.1} s", started.elapsed().as_secs_f64());
+    url
+}
+
+// ---------------- the floor: same queries, nothing else ----------------
+
+const FLOOR_SELECT: &str = "SELECT r.id, r.machine_id, m.code AS machine_code, m.name AS machine_name, r.kind, \
+    r.priority, r.title, r.description, r.status, u.display_name AS reported_by, r.created_at, r.updated_at, \
+    r.response_target_ms, r.resolution_target_ms, r.acknowledged_at, r.resolved_at, r.closed_at, r.cancelled_at, \
+    r.paused_since, r.paused_total_ms, r.response_breached_at, r.resolution_breached_at, r.escalation_level, r.version \
+    FROM maintenance_requests r JOIN machines m ON m.id = r.machine_id JOIN users u ON u.id = r.reported_by";
+
+fn row_json(r: &sqlx::any::AnyRow) -> Value {
+    json!({
+        "id": r.get::<i64, _>("id"), "machine_code": r.get::<String, _>("machine_code"),
+        "machine_name": r.get::<String, _>("machine_name"), "kind": r.get::<String, _>("kind"),
+        "priority": r.get::<String, _>("priority"), "title": r.get::<String, _>("title"),
+        "status": r.get::<String, _>("status"), "reported_by": r.get::<String, _>("reported_by"),
+        "created_at": r.get::<i64, _>("created_at"), "acknowledged_at": r.get::<Option<i64>, _>("acknowledged_at"),
+        "resolved_at": r.get::<Option<i64>, _>("resolved_at"), "version": r.get::<i64, _>("version"),
+    })
+}
+
+async fn floor_list(State(db): State<service::Db>, Query(q): Query<HashMap<String, i64>>) -> Json<Value> {
+    let (limit, offset) = (q.get("limit").copied().unwrap_or(50), q.get("offset").copied().unwrap_or(0));
+    let total: i64 = sqlx::query("SELECT COUNT(*) FROM maintenance_requests r").fetch_one(&db.read).await.unwrap().get(0);
+    let rows = sqlx::query(&format!("{FLOOR_SELECT} ORDER BY r.created_at DESC, r.id DESC LIMIT $1 OFFSET $2"))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&db.read)
+        .await
+        .unwrap();
+    Json(json!({ "items": rows.iter().map(row_json).collect::<Vec<_>>(), "total": total }))
+}
+
+async fn floor_detail(State(db): State<service::Db>, Path(id): Path<i64>) -> Json<Value> {
+    let r = sqlx::query(&format!("{FLOOR_SELECT} WHERE r.id = $1")).bind(id).fetch_one(&db.read).await.unwrap();
+    let ev = sqlx::query("SELECT e.at, e.kind, u.display_name FROM maintenance_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.request_id = $1 ORDER BY e.at, e.id")
+        .bind(id)
+        .fetch_all(&db.read)
+        .await
+        .unwrap();
+    let timeline: Vec<Value> = ev.iter().map(|e| json!({"at": e.get::<i64, _>(0), "kind": e.get::<String, _>(1)})).collect();
+    Json(json!({ "request": row_json(&r), "timeline": timeline }))
+}
+
+async fn floor_create(State(db): State<service::Db>, Json(b): Json<Value>) -> Json<Value> {
+    let now = service::now_ms();
+    let mut tx = db.begin().await.unwrap();
+    let id: i64 = sqlx::query(
+        "INSERT INTO maintenance_requests (machine_id, kind, priority, title, description, status, reported_by, created_at, \
+         updated_at, response_target_ms, resolution_target_ms, next_check_at) VALUES ($1, 'breakdown', 'high', $2, '', 'open', 1, $3, $3, 3600000, 28800000, NULL) RETURNING id",
+    )
+    .bind(b["machine_id"].as_i64().unwrap_or(1))
+    .bind(b["title"].as_str().unwrap_or("x").to_string())
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap()
+    .get(0);
+    sqlx::query("INSERT INTO maintenance_events (request_id, at, kind, to_status, actor_id, note) VALUES ($1, $2, 'created', 'open', 1, '')")
+        .bind(id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let r = sqlx::query(&format!("{FLOOR_SELECT} WHERE r.id = $1")).bind(id).fetch_one(&mut *tx).await.unwrap();
+    tx.commit().await.unwrap();
+    Json(row_json(&r))
+}
+
+async fn floor_transition(State(db): State<service::Db>, Path((id, action)): Path<(i64, String)>) -> Json<Value> {
+    let now = service::now_ms();
+    let to = match action.as_str() {
+        "acknowledge" => "acknowledged",
+        "start" | "resume" => "in_progress",
+        "wait_for_parts" => "waiting_parts",
+        _ => "resolved",
+    };
+    let mut tx = db.begin().await.unwrap();
+    let r = sqlx::query(&format!("{FLOOR_SELECT} WHERE r.id = $1")).bind(id).fetch_one(&mut *tx).await.unwrap();
+    let version: i64 = r.get("version");
+    sqlx::query("UPDATE maintenance_requests SET status = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4")
+        .bind(to)
+        .bind(now)
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO maintenance_events (request_id, at, kind, to_status, actor_id, note) VALUES ($1, $2, $3, $4, 1, '')")
+        .bind(id)
+        .bind(now)
+        .bind(&action)
+        .bind(to)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let r = sqlx::query(&format!("{FLOOR_SELECT} WHERE r.id = $1")).bind(id).fetch_one(&mut *tx).await.unwrap();
+    tx.commit().await.unwrap();
+    Json(row_json(&r))
+}
+
+async fn start_floor(db_url: &str) -> String {
+    let db = service::Db::connect(db_url).await.unwrap();
+    let app = Router::new()
+        .route("/api/v1/maintenance/requests", get(floor_list).post(floor_create))
+        .route("/api/v1/maintenance/requests/{id}", get(floor_detail))
+        .route("/api/v1/maintenance/requests/{id}/{action}", post(floor_transition))
+        .with_state(db);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
+}
+
+// ---------------- load ----------------
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Op {
+    List,
+    Detail,
+    Create,
+    Transition,
+}
+
+struct Outcome {
+    latencies_us: Vec<u64>,
+    errors: u64,
+    first_error: Option<String>,
+    elapsed: Duration,
+}
+
+async fn run(base: &str, token: &str, op: Op, clients: usize, seconds: u64, rows: i64) -> Outcome {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for c in 0..clients {
+        let base = base.to_string();
+        let token = token.to_string();
+        tasks.push(tokio::spawn(async move {
+            let http = reqwest::Client::builder().pool_max_idle_per_host(2).build().unwrap();
+            let auth = format!("Bearer {token}");
+            let mut lat = Vec::new();
+            let mut errors = 0u64;
+            let mut first_error = None;
+            // Transition: each client cycles its own request between waiting for parts and in progress.
+            let mut own: Option<i64> = None;
+            if op == Op::Transition {
+                let r = http
+                    .post(format!("{base}/api/v1/maintenance/requests"))
+                    .header("authorization", &auth)
+                    .json(&json!({"machine_id": 1, "kind": "breakdown", "priority": "low", "title": format!("bench client {c}")}))
+                    .send()
+                    .await
+                    .unwrap();
+                let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+                for step in ["acknowledge", "start"] {
+                    http.post(format!("{base}/api/v1/maintenance/requests/{id}/{step}")).header("authorization", &auth).send().await.unwrap();
+                }
+                own = Some(id);
+            }
+            let mut n = 0u64;
+            while Instant::now() < deadline {
+                n += 1;
+                let req = {
+                    let mut rng = rand::thread_rng();
+                    match op {
+                        Op::List => http.get(format!("{base}/api/v1/maintenance/requests?limit=50&offset={}", rng.gen_range(0..20) * 50)),
+                        Op::Detail => http.get(format!("{base}/api/v1/maintenance/requests/{}", rng.gen_range(1..=rows))),
+                        Op::Create => http
+                            .post(format!("{base}/api/v1/maintenance/requests"))
+                            .header("idempotency-key", format!("bench-{c}-{n}-{}", rng.gen::<u32>()))
+                            .json(&json!({"machine_id": 1 + (n % 10) as i64, "kind": "breakdown", "priority": "medium", "title": format!("bench create {c}-{n}")})),
+                        Op::Transition => {
+                            let step = if n % 2 == 1 { "wait_for_parts" } else { "resume" };
+                            http.post(format!("{base}/api/v1/maintenance/requests/{}/{step}", own.unwrap()))
+                        }
+                    }
+                };
+                let t = Instant::now();
+                match req.header("authorization", &auth).send().await {
+                    Ok(r) if r.status().is_success() => {
+                        let _ = r.bytes().await;
+                        lat.push(t.elapsed().as_micros() as u64);
+                    }
+                    Ok(r) => {
+                        errors += 1;
+                        if first_error.is_none() {
+                            first_error = Some(format!("{} {}", r.status(), r.text().await.unwrap_or_default()));
+                        }
+                    }
+                    Err(e) => {
+                        errors += 1;
+                        first_error.get_or_insert(e.to_string());
+                    }
+                }
+            }
+            (lat, errors, first_error)
+        }));
+    }
+    let mut out = Outcome { latencies_us: Vec::new(), errors: 0, first_error: None, elapsed: Duration::ZERO };
+    for t in tasks {
+        let (l, e, f) = t.await.unwrap();
+        out.latencies_us.extend(l);
+        out.errors += e;
+        if out.first_error.is_none() {
+            out.first_error = f;
+        }
+    }
+    out.elapsed = started.elapsed();
+    out.latencies_us.sort_unstable();
+    out
+}
+
+fn pct(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i] as f64 / 1000.0
+}
+
+fn wait_ready(base: &str) {
+    for _ in 0..200 {
+        if let Ok(mut s) = std::net::TcpStream::connect(base.trim_start_matches("http://")) {
+            use std::io::{Read, Write};
+            let _ = s.write_all(b"GET /readyz HTTP/1.0\r\n\r\n");
+            let mut buf = String::new();
+            let _ = s.read_to_string(&mut buf);
+            if buf.contains("200") {
+                return;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("server at {base} did not become ready");
+}
+
+fn brotli_len(bytes: &[u8]) -> usize {
+    let mut out = Vec::new();
+    let mut w = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+    std::io::Write::write_all(&mut w, bytes).unwrap();
+    drop(w);
+    out.len()
+}
+
+struct Guard(Child);
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let a = args();
+    if !std::path::Path::new(&a.server_bin).exists() {
+        eprintln!("{} is missing: build it first with `cargo leptos build --release`", a.server_bin);
+        std::process::exit(2);
+    }
+    let db_path = format!("target/bench/bench-{}.db", a.rows);
+    let db_url = seed(&db_path, a.rows).await;
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let base = format!("http://127.0.0.1:{port}");
+    let child = Command::new(&a.server_bin)
+        .env("DATABASE_URL", &db_url)
+        .env("SHOPFLOOR_BIND", format!("127.0.0.1:{port}"))
+        .env("SHOPFLOOR_LOG", "warn")
+        .env("SHOPFLOOR_ADMIN_PASSWORD", "bench-admin-password")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start the release server");
+    let _guard = Guard(child);
+    wait_ready(&base);
+    let token = reqwest::Client::new()
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"username": "maintenance", "password": service::seed::DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let floor = start_floor(&db_url).await;
+
+    println!("\n{} clients, {} s per operation and target, {} seeded requests, SQLite\n", a.clients, a.seconds, a.rows);
+    let header = "| operation | target | requests | errors | req/s | p50 ms | p95 ms | p99 ms |";
+    println!("{header}\n|---|---|---:|---:|---:|---:|---:|---:|");
+    let mut report = format!("{header}\n|---|---|---:|---:|---:|---:|---:|---:|\n");
+    let mut ratios = Vec::new();
+    for op in [Op::List, Op::Detail, Op::Create, Op::Transition] {
+        let mut tput = [0.0; 2];
+        for (i, (name, url, tok)) in [("shopfloor", &base, token.as_str()), ("floor", &floor, "none")].into_iter().enumerate() {
+            let o = run(url, tok, op, a.clients, a.seconds, a.rows).await;
+            let rps = o.latencies_us.len() as f64 / o.elapsed.as_secs_f64();
+            tput[i] = rps;
+            let line = format!(
+                "| {op:?} | {name} | {} | {} | {rps:.0} | {:.1} | {:.1} | {:.1} |",
+                o.latencies_us.len(),
+                o.errors,
+                pct(&o.latencies_us, 0.50),
+                pct(&o.latencies_us, 0.95),
+                pct(&o.latencies_us, 0.99)
+            );
+            println!("{line}");
+            report.push_str(&line);
+            report.push('\n');
+            if let Some(e) = o.first_error {
+                println!("    first error: {}", e.chars().take(200).collect::<String>());
+            }
+        }
+        ratios.push((op, tput[0] / tput[1]));
+    }
+    println!();
+    for (op, r) in &ratios {
+        let line = format!("{op:?}: Shopfloor throughput is {:.2} × the floor's (target ≥ 0.50)", r);
+        println!("{line}");
+        report.push_str(&format!("\n{line}"));
+    }
+    println!("\nWhat the browser downloads (target: wasm < 400 KB brotli):");
+    report.push_str("\n\n| file | raw KB | brotli KB |\n|---|---:|---:|\n");
+    for f in ["shopfloor.wasm", "shopfloor.js", "shopfloor.css"] {
+        let p = format!("target/site/pkg/{f}");
+        match std::fs::read(&p) {
+            Ok(bytes) => {
+                let line = format!("| {f} | {:.1} | {:.1} |", bytes.len() as f64 / 1024.0, brotli_len(&bytes) as f64 / 1024.0);
+                println!("  {line}");
+                report.push_str(&line);
+                report.push('\n');
+            }
+            Err(e) => println!("  {p}: {e}"),
+        }
+    }
+    std::fs::write("target/bench/report.md", &report).unwrap();
+    println!("\nwritten to target/bench/report.md");
+}
