@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="$PWD/scripts/bin:$HOME/.cargo/bin:$PATH"
 cargo leptos build --release
 export SHOPFLOOR_DEMO="${SHOPFLOOR_DEMO:-true}"
 exec ./target/release/shopfloor "$@"

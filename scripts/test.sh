@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh --test
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="$PWD/scripts/bin:$HOME/.cargo/bin:$PATH"
 step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
 
 step "format and lints"
