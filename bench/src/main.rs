@@ -26,7 +26,12 @@ struct Args {
 }
 
 fn args() -> Args {
-    let mut a = Args { seconds: 10, clients: 50, rows: 100_000, server_bin: "target/release/shopfloor".into() };
+    let mut a = Args {
+        seconds: 10,
+        clients: 50,
+        rows: 100_000,
+        server_bin: "target/release/shopfloor".into(),
+    };
     let v: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
     while i < v.len() {
@@ -43,7 +48,14 @@ fn args() -> Args {
     a
 }
 
-const STATUSES: [&str; 6] = ["open", "acknowledged", "in_progress", "waiting_parts", "resolved", "closed"];
+const STATUSES: [&str; 6] = [
+    "open",
+    "acknowledged",
+    "in_progress",
+    "waiting_parts",
+    "resolved",
+    "closed",
+];
 const PRIORITIES: [&str; 4] = ["critical", "high", "medium", "low"];
 
 async fn seed(db_path: &str, rows: i64) -> String {
@@ -51,7 +63,9 @@ async fn seed(db_path: &str, rows: i64) -> String {
     std::fs::create_dir_all(std::path::Path::new(db_path).parent().unwrap()).unwrap();
     let mut config = service::Config::for_tests(&url);
     config.monitor_interval_ms = 1000;
-    let svc = shopfloor::start_services(config, "bench-admin-password", true).await.expect("seed base data");
+    let svc = shopfloor::start_services(config, "bench-admin-password", true)
+        .await
+        .expect("seed base data");
     let have: i64 = sqlx::query("SELECT COUNT(*) FROM maintenance_requests")
         .fetch_one(&svc.db.read)
         .await
@@ -63,10 +77,18 @@ async fn seed(db_path: &str, rows: i64) -> String {
         return url;
     }
     let started = Instant::now();
-    let machines: Vec<i64> =
-        sqlx::query("SELECT id FROM machines").fetch_all(&svc.db.read).await.unwrap().iter().map(|r| r.get(0)).collect();
-    let reporter: i64 =
-        sqlx::query("SELECT id FROM users WHERE username = 'operator'").fetch_one(&svc.db.read).await.unwrap().get(0);
+    let machines: Vec<i64> = sqlx::query("SELECT id FROM machines")
+        .fetch_all(&svc.db.read)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let reporter: i64 = sqlx::query("SELECT id FROM users WHERE username = 'operator'")
+        .fetch_one(&svc.db.read)
+        .await
+        .unwrap()
+        .get(0);
     let now = service::now_ms();
     let two_years = 2 * 365 * 24 * 3_600_000i64;
     let mut rng = rand::thread_rng();
@@ -75,7 +97,11 @@ async fn seed(db_path: &str, rows: i64) -> String {
         let mut tx = svc.db.begin().await.unwrap();
         for _ in 0..10_000.min(rows - done) {
             // Mostly history; a few percent still open, long since escalated.
-            let status = if rng.gen_bool(0.95) { STATUSES[4 + rng.gen_range(0..2)] } else { STATUSES[rng.gen_range(0..4)] };
+            let status = if rng.gen_bool(0.95) {
+                STATUSES[4 + rng.gen_range(0..2)]
+            } else {
+                STATUSES[rng.gen_range(0..4)]
+            };
             let created = now - rng.gen_range(0..two_years);
             let id: i64 = sqlx::query(
                 "INSERT INTO maintenance_requests (machine_id, kind, priority, title, description, status, reported_by, \
@@ -108,7 +134,10 @@ async fn seed(db_path: &str, rows: i64) -> String {
         tx.commit().await.unwrap();
     }
     sqlx::query("ANALYZE").execute(&svc.db.write).await.unwrap();
-    println!("seeded {done} requests in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "seeded {done} requests in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     url
 }
 
@@ -131,26 +160,45 @@ fn row_json(r: &sqlx::any::AnyRow) -> Value {
     })
 }
 
-async fn floor_list(State(db): State<service::Db>, Query(q): Query<HashMap<String, i64>>) -> Json<Value> {
-    let (limit, offset) = (q.get("limit").copied().unwrap_or(50), q.get("offset").copied().unwrap_or(0));
-    let total: i64 = sqlx::query("SELECT COUNT(*) FROM maintenance_requests r").fetch_one(&db.read).await.unwrap().get(0);
-    let rows = sqlx::query(&format!("{FLOOR_SELECT} ORDER BY r.created_at DESC, r.id DESC LIMIT $1 OFFSET $2"))
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&db.read)
+async fn floor_list(
+    State(db): State<service::Db>,
+    Query(q): Query<HashMap<String, i64>>,
+) -> Json<Value> {
+    let (limit, offset) = (
+        q.get("limit").copied().unwrap_or(50),
+        q.get("offset").copied().unwrap_or(0),
+    );
+    let total: i64 = sqlx::query("SELECT COUNT(*) FROM maintenance_requests r")
+        .fetch_one(&db.read)
         .await
-        .unwrap();
+        .unwrap()
+        .get(0);
+    let rows = sqlx::query(&format!(
+        "{FLOOR_SELECT} ORDER BY r.created_at DESC, r.id DESC LIMIT $1 OFFSET $2"
+    ))
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&db.read)
+    .await
+    .unwrap();
     Json(json!({ "items": rows.iter().map(row_json).collect::<Vec<_>>(), "total": total }))
 }
 
 async fn floor_detail(State(db): State<service::Db>, Path(id): Path<i64>) -> Json<Value> {
-    let r = sqlx::query(&format!("{FLOOR_SELECT} WHERE r.id = $1")).bind(id).fetch_one(&db.read).await.unwrap();
+    let r = sqlx::query(&format!("{FLOOR_SELECT} WHERE r.id = $1"))
+        .bind(id)
+        .fetch_one(&db.read)
+        .await
+        .unwrap();
     let ev = sqlx::query("SELECT e.at, e.kind, u.display_name FROM maintenance_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.request_id = $1 ORDER BY e.at, e.id")
         .bind(id)
         .fetch_all(&db.read)
         .await
         .unwrap();
-    let timeline: Vec<Value> = ev.iter().map(|e| json!({"at": e.get::<i64, _>(0), "kind": e.get::<String, _>(1)})).collect();
+    let timeline: Vec<Value> = ev
+        .iter()
+        .map(|e| json!({"at": e.get::<i64, _>(0), "kind": e.get::<String, _>(1)}))
+        .collect();
     Json(json!({ "request": row_json(&r), "timeline": timeline }))
 }
 
@@ -174,12 +222,19 @@ async fn floor_create(State(db): State<service::Db>, Json(b): Json<Value>) -> Js
         .execute(&mut *tx)
         .await
         .unwrap();
-    let r = sqlx::query(&format!("{FLOOR_SELECT} WHERE r.id = $1")).bind(id).fetch_one(&mut *tx).await.unwrap();
+    let r = sqlx::query(&format!("{FLOOR_SELECT} WHERE r.id = $1"))
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     Json(row_json(&r))
 }
 
-async fn floor_transition(State(db): State<service::Db>, Path((id, action)): Path<(i64, String)>) -> Json<Value> {
+async fn floor_transition(
+    State(db): State<service::Db>,
+    Path((id, action)): Path<(i64, String)>,
+) -> Json<Value> {
     let now = service::now_ms();
     let to = match action.as_str() {
         "acknowledge" => "acknowledged",
@@ -188,7 +243,11 @@ async fn floor_transition(State(db): State<service::Db>, Path((id, action)): Pat
         _ => "resolved",
     };
     let mut tx = db.begin().await.unwrap();
-    let r = sqlx::query(&format!("{FLOOR_SELECT} WHERE r.id = $1")).bind(id).fetch_one(&mut *tx).await.unwrap();
+    let r = sqlx::query(&format!("{FLOOR_SELECT} WHERE r.id = $1"))
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
     let version: i64 = r.get("version");
     sqlx::query("UPDATE maintenance_requests SET status = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4")
         .bind(to)
@@ -206,7 +265,11 @@ async fn floor_transition(State(db): State<service::Db>, Path((id, action)): Pat
         .execute(&mut *tx)
         .await
         .unwrap();
-    let r = sqlx::query(&format!("{FLOOR_SELECT} WHERE r.id = $1")).bind(id).fetch_one(&mut *tx).await.unwrap();
+    let r = sqlx::query(&format!("{FLOOR_SELECT} WHERE r.id = $1"))
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     Json(row_json(&r))
 }
@@ -214,9 +277,15 @@ async fn floor_transition(State(db): State<service::Db>, Path((id, action)): Pat
 async fn start_floor(db_url: &str) -> String {
     let db = service::Db::connect(db_url).await.unwrap();
     let app = Router::new()
-        .route("/api/v1/maintenance/requests", get(floor_list).post(floor_create))
+        .route(
+            "/api/v1/maintenance/requests",
+            get(floor_list).post(floor_create),
+        )
         .route("/api/v1/maintenance/requests/{id}", get(floor_detail))
-        .route("/api/v1/maintenance/requests/{id}/{action}", post(floor_transition))
+        .route(
+            "/api/v1/maintenance/requests/{id}/{action}",
+            post(floor_transition),
+        )
         .with_state(db);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -309,7 +378,12 @@ async fn run(base: &str, token: &str, op: Op, clients: usize, seconds: u64, rows
             (lat, errors, first_error)
         }));
     }
-    let mut out = Outcome { latencies_us: Vec::new(), errors: 0, first_error: None, elapsed: Duration::ZERO };
+    let mut out = Outcome {
+        latencies_us: Vec::new(),
+        errors: 0,
+        first_error: None,
+        elapsed: Duration::ZERO,
+    };
     for t in tasks {
         let (l, e, f) = t.await.unwrap();
         out.latencies_us.extend(l);
@@ -366,13 +440,20 @@ impl Drop for Guard {
 async fn main() {
     let a = args();
     if !std::path::Path::new(&a.server_bin).exists() {
-        eprintln!("{} is missing: build it first with `cargo leptos build --release`", a.server_bin);
+        eprintln!(
+            "{} is missing: build it first with `cargo leptos build --release`",
+            a.server_bin
+        );
         std::process::exit(2);
     }
     let db_path = format!("target/bench/bench-{}.db", a.rows);
     let db_url = seed(&db_path, a.rows).await;
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let base = format!("http://127.0.0.1:{port}");
     let child = Command::new(&a.server_bin)
         .env("DATABASE_URL", &db_url)
@@ -398,14 +479,23 @@ async fn main() {
         .to_string();
     let floor = start_floor(&db_url).await;
 
-    println!("\n{} clients, {} s per operation and target, {} seeded requests, SQLite\n", a.clients, a.seconds, a.rows);
+    println!(
+        "\n{} clients, {} s per operation and target, {} seeded requests, SQLite\n",
+        a.clients, a.seconds, a.rows
+    );
     let header = "| operation | target | requests | errors | req/s | p50 ms | p95 ms | p99 ms |";
     println!("{header}\n|---|---|---:|---:|---:|---:|---:|---:|");
     let mut report = format!("{header}\n|---|---|---:|---:|---:|---:|---:|---:|\n");
     let mut ratios = Vec::new();
     for op in [Op::List, Op::Detail, Op::Create, Op::Transition] {
         let mut tput = [0.0; 2];
-        for (i, (name, url, tok)) in [("shopfloor", &base, token.as_str()), ("floor", &floor, "none")].into_iter().enumerate() {
+        for (i, (name, url, tok)) in [
+            ("shopfloor", &base, token.as_str()),
+            ("floor", &floor, "none"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
             let o = run(url, tok, op, a.clients, a.seconds, a.rows).await;
             let rps = o.latencies_us.len() as f64 / o.elapsed.as_secs_f64();
             tput[i] = rps;
@@ -421,14 +511,20 @@ async fn main() {
             report.push_str(&line);
             report.push('\n');
             if let Some(e) = o.first_error {
-                println!("    first error: {}", e.chars().take(200).collect::<String>());
+                println!(
+                    "    first error: {}",
+                    e.chars().take(200).collect::<String>()
+                );
             }
         }
         ratios.push((op, tput[0] / tput[1]));
     }
     println!();
     for (op, r) in &ratios {
-        let line = format!("{op:?}: Shopfloor throughput is {:.2} × the floor's (target ≥ 0.50)", r);
+        let line = format!(
+            "{op:?}: Shopfloor throughput is {:.2} × the floor's (target ≥ 0.50)",
+            r
+        );
         println!("{line}");
         report.push_str(&format!("\n{line}"));
     }
@@ -438,7 +534,11 @@ async fn main() {
         let p = format!("target/site/pkg/{f}");
         match std::fs::read(&p) {
             Ok(bytes) => {
-                let line = format!("| {f} | {:.1} | {:.1} |", bytes.len() as f64 / 1024.0, brotli_len(&bytes) as f64 / 1024.0);
+                let line = format!(
+                    "| {f} | {:.1} | {:.1} |",
+                    bytes.len() as f64 / 1024.0,
+                    brotli_len(&bytes) as f64 / 1024.0
+                );
                 println!("  {line}");
                 report.push_str(&line);
                 report.push('\n');

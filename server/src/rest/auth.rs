@@ -51,7 +51,7 @@ pub async fn login_form(
                 .chars()
                 .filter(|c| c.is_ascii_alphanumeric() || *c == ' ')
                 .collect();
-            Redirect::to(&format!("/login?error={}", msg.replace(' ', "+"))).into_response()
+            Redirect::to(&format!("/login?error={}", msg.replace(' ', "%20"))).into_response()
         }
     }
 }
