@@ -62,6 +62,8 @@ pub fn router(svc: Services, leptos_options: LeptosOptions) -> Router {
         .nest("/api/v1", rest::routes())
         .merge(ops::routes())
         .merge(pages)
+        // The sign-in form without JavaScript; joins the GET /login page route.
+        .route("/login", axum::routing::post(rest::auth::login_form))
         .with_state(state);
     middleware::apply(app, &svc)
 }
