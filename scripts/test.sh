@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh --test
 export PATH="$PWD/scripts/bin:$HOME/.cargo/bin:$PATH"
+# A one-off build gains nothing from incremental artefacts, which take tens of GB.
+export CARGO_INCREMENTAL=0
 step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
 
 step "format and lints"
