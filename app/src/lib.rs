@@ -127,49 +127,31 @@ fn icon(name: &'static str) -> impl IntoView {
 
 #[component]
 fn Nav(user: CurrentUser) -> impl IntoView {
-    let items: Vec<(&str, &str, &'static str)> = [
+    // Path, label, icon, and the module the user must be able to view.
+    const ITEMS: [(&str, &str, &str, Option<Module>); 7] = [
         (
             "/maintenance",
             "Maintenance",
             "maintenance",
-            user.can(Module::Maintenance, Action::View),
+            Some(Module::Maintenance),
         ),
         (
             "/master/machines",
             "Machines",
             "machines",
-            user.can(Module::Master, Action::View),
+            Some(Module::Master),
         ),
-        (
-            "/maintenance/sla",
-            "SLA",
-            "sla",
-            user.can(Module::Maintenance, Action::View),
-        ),
-        (
-            "/admin/users",
-            "Users",
-            "users",
-            user.can(Module::Admin, Action::View),
-        ),
-        (
-            "/admin/roles",
-            "Roles",
-            "roles",
-            user.can(Module::Admin, Action::View),
-        ),
-        (
-            "/admin/audit",
-            "Audit",
-            "audit",
-            user.can(Module::Admin, Action::View),
-        ),
-        ("/account", "Account", "account", true),
-    ]
-    .into_iter()
-    .filter(|(_, _, _, ok)| *ok)
-    .map(|(h, l, i, _)| (h, l, i))
-    .collect();
+        ("/maintenance/sla", "SLA", "sla", Some(Module::Maintenance)),
+        ("/admin/users", "Users", "users", Some(Module::Admin)),
+        ("/admin/roles", "Roles", "roles", Some(Module::Admin)),
+        ("/admin/audit", "Audit", "audit", Some(Module::Admin)),
+        ("/account", "Account", "account", None),
+    ];
+    let items: Vec<(&str, &str, &'static str)> = ITEMS
+        .into_iter()
+        .filter(|(_, _, _, m)| m.is_none_or(|m| user.can(m, Action::View)))
+        .map(|(h, l, i, _)| (h, l, i))
+        .collect();
     let plant = live::client_config().plant_name;
     view! {
         <header class="topbar">

@@ -225,7 +225,3 @@ fn bucket(path: &str) -> String {
         _ => "other".into(),
     }
 }
-
-pub fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, "not found").into_response()
-}

@@ -115,9 +115,3 @@ impl Db {
         Ok(())
     }
 }
-
-/// Reads an optional integer column that SQLite may hand back as NULL.
-pub fn opt_i64(row: &Row, col: &str) -> Result<Option<i64>> {
-    use sqlx::Row as _;
-    row.try_get::<Option<i64>, _>(col).ctx("decode column")
-}

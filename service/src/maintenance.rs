@@ -82,7 +82,15 @@ fn request_of(row: &Row, now: i64) -> Result<Request> {
 
 // ---------- machines ----------
 
-pub async fn list_machines(db: &Db) -> Result<Vec<Machine>> {
+/// Machines for a user who may see maintenance or master data.
+pub async fn list_machines(svc: &Services, user: &CurrentUser) -> Result<Vec<Machine>> {
+    user.require(Module::Maintenance, Action::View)
+        .or_else(|_| user.require(Module::Master, Action::View))?;
+    machines(&svc.db).await
+}
+
+/// Every machine, without a permission check (seeding and internal use).
+pub async fn machines(db: &Db) -> Result<Vec<Machine>> {
     let rows = sqlx::query(
         "SELECT m.id, m.code, m.name, COALESCE(w.name, '') AS work_centre, m.active FROM machines m \
          LEFT JOIN work_centres w ON w.id = m.work_centre_id ORDER BY m.code",
@@ -176,7 +184,7 @@ pub async fn create_machine(
     )
     .await?;
     tx.commit().await.ctx("commit machine")?;
-    let m = list_machines(&svc.db)
+    let m = machines(&svc.db)
         .await?
         .into_iter()
         .find(|m| m.id == id)
@@ -186,7 +194,9 @@ pub async fn create_machine(
 
 // ---------- SLA policies ----------
 
-pub async fn sla_policies(db: &Db) -> Result<Vec<SlaPolicy>> {
+pub async fn sla_policies(svc: &Services, user: &CurrentUser) -> Result<Vec<SlaPolicy>> {
+    user.require(Module::Maintenance, Action::View)?;
+    let db = &svc.db;
     let rows =
         sqlx::query("SELECT priority, response_minutes, resolution_minutes FROM sla_policies")
             .fetch_all(&db.read)
@@ -249,14 +259,17 @@ pub async fn set_sla_policy(
 
 // ---------- requests ----------
 
-async fn fetch_request(conn: &mut sqlx::AnyConnection, id: i64, now: i64) -> Result<Request> {
-    let row = sqlx::query(&format!("{SELECT_REQUEST} WHERE r.id = $1"))
+async fn request_row(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Row> {
+    sqlx::query(&format!("{SELECT_REQUEST} WHERE r.id = $1"))
         .bind(id)
         .fetch_optional(conn)
         .await
         .ctx("read request")?
-        .ok_or_else(|| AppError::not_found(format!("Maintenance request #{id}")))?;
-    request_of(&row, now)
+        .ok_or_else(|| AppError::not_found(format!("Maintenance request #{id}")).into())
+}
+
+async fn fetch_request(conn: &mut sqlx::AnyConnection, id: i64, now: i64) -> Result<Request> {
+    request_of(&request_row(conn, id).await?, now)
 }
 
 pub async fn get(svc: &Services, user: &CurrentUser, id: i64, now: i64) -> Result<RequestDetail> {
@@ -532,12 +545,7 @@ pub async fn transition(
             return Ok(done);
         }
     }
-    let row = sqlx::query(&format!("{SELECT_REQUEST} WHERE r.id = $1"))
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await
-        .ctx("read request")?
-        .ok_or_else(|| AppError::not_found(format!("Maintenance request #{id}")))?;
+    let row = request_row(&mut tx, id).await?;
     let current = request_of(&row, now)?;
     let (mut clock, breach) = clock_of(&row)?;
     let to = t.apply(current.status)?;
@@ -618,11 +626,7 @@ pub async fn monitor_tick(svc: &Services, now: i64) -> Result<usize> {
     let mut recorded = 0;
     for id in ids {
         let mut tx = svc.db.begin().await?;
-        let row = sqlx::query(&format!("{SELECT_REQUEST} WHERE r.id = $1"))
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await
-            .ctx("read request")?;
+        let row = request_row(&mut tx, id).await?;
         let (clock, mut breach) = clock_of(&row)?;
         let version: i64 = row.try_get("version").ctx("decode")?;
         let status = Status::parse(&row.try_get::<String, _>("status").ctx("decode")?)
@@ -633,44 +637,26 @@ pub async fn monitor_tick(svc: &Services, now: i64) -> Result<usize> {
             vec![]
         };
         for ev in &events {
-            match *ev {
+            let (at, kind, note) = match *ev {
                 SlaEvent::ResponseBreached { at } => {
                     breach.response_breached_at = Some(at);
-                    insert_event(
-                        &mut tx,
-                        id,
-                        at,
-                        "breach",
-                        None,
-                        None,
-                        None,
-                        "Response SLA breached",
-                    )
-                    .await?;
+                    (at, "breach", "Response SLA breached".to_string())
                 }
                 SlaEvent::ResolutionBreached { at } => {
                     breach.resolution_breached_at = Some(at);
-                    insert_event(
-                        &mut tx,
-                        id,
-                        at,
-                        "breach",
-                        None,
-                        None,
-                        None,
-                        "Resolution SLA breached",
-                    )
-                    .await?;
+                    (at, "breach", "Resolution SLA breached".to_string())
                 }
                 SlaEvent::Escalated { level, at } => {
                     breach.escalation_level = breach.escalation_level.max(level);
-                    let note = format!(
-                        "Escalated to level {level}: {}",
-                        domain::maintenance::escalation_owner(level)
-                    );
-                    insert_event(&mut tx, id, at, "escalation", None, None, None, &note).await?;
+                    let owner = domain::maintenance::escalation_owner(level);
+                    (
+                        at,
+                        "escalation",
+                        format!("Escalated to level {level}: {owner}"),
+                    )
                 }
-            }
+            };
+            insert_event(&mut tx, id, at, kind, None, None, None, &note).await?;
         }
         let next = if status.is_active() {
             next_check(&clock, &breach)

@@ -193,7 +193,7 @@ pub async fn ensure_demo(svc: &Services, now: i64) -> Result<()> {
             .ctx("decode")?,
     )
     .await?;
-    let machines = crate::maintenance::list_machines(&svc.db).await?;
+    let machines = crate::maintenance::machines(&svc.db).await?;
     let samples = [
         (
             "EMB-01",

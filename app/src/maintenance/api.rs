@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
-use crate::ssr::{current_user, fail, now, reject};
+use crate::ssr::{current_user, fail, now};
 
 #[server(prefix = "/sfn", endpoint = "maintenance/list", input = Json)]
 pub async fn list_requests(filter: ListFilter) -> Result<RequestPage, AppError> {
@@ -55,13 +55,7 @@ pub async fn transition_request(
 #[server(prefix = "/sfn", endpoint = "maintenance/machines", input = Json)]
 pub async fn list_machines() -> Result<Vec<Machine>, AppError> {
     let (svc, user) = current_user().await?;
-    user.require(
-        domain::perm::Module::Maintenance,
-        domain::perm::Action::View,
-    )
-    .or_else(|_| user.require(domain::perm::Module::Master, domain::perm::Action::View))
-    .map_err(reject)?;
-    service::maintenance::list_machines(&svc.db)
+    service::maintenance::list_machines(&svc, &user)
         .await
         .map_err(fail)
 }
@@ -88,12 +82,7 @@ pub async fn create_machine(
 #[server(prefix = "/sfn", endpoint = "maintenance/sla", input = Json)]
 pub async fn sla_policies() -> Result<Vec<SlaPolicy>, AppError> {
     let (svc, user) = current_user().await?;
-    user.require(
-        domain::perm::Module::Maintenance,
-        domain::perm::Action::View,
-    )
-    .map_err(reject)?;
-    service::maintenance::sla_policies(&svc.db)
+    service::maintenance::sla_policies(&svc, &user)
         .await
         .map_err(fail)
 }

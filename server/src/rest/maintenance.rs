@@ -30,9 +30,9 @@ async fn machines(
     State(s): State<AppState>,
     AuthUser(user): AuthUser,
 ) -> ApiResult<Json<Vec<Machine>>> {
-    user.require(Module::Maintenance, Action::View)
-        .or_else(|_| user.require(Module::Master, Action::View))?;
-    Ok(Json(service::maintenance::list_machines(&s.svc.db).await?))
+    Ok(Json(
+        service::maintenance::list_machines(&s.svc, &user).await?,
+    ))
 }
 
 async fn create_machine(
@@ -48,8 +48,9 @@ async fn sla(
     State(s): State<AppState>,
     AuthUser(user): AuthUser,
 ) -> ApiResult<Json<Vec<SlaPolicy>>> {
-    user.require(Module::Maintenance, Action::View)?;
-    Ok(Json(service::maintenance::sla_policies(&s.svc.db).await?))
+    Ok(Json(
+        service::maintenance::sla_policies(&s.svc, &user).await?,
+    ))
 }
 
 async fn set_sla(
