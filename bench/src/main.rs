@@ -168,11 +168,13 @@ async fn floor_list(
         q.get("limit").copied().unwrap_or(50),
         q.get("offset").copied().unwrap_or(0),
     );
-    let total: i64 = sqlx::query("SELECT COUNT(*) FROM maintenance_requests r")
-        .fetch_one(&db.read)
-        .await
-        .unwrap()
-        .get(0);
+    let total: i64 = sqlx::query(
+        "SELECT CAST(COALESCE(SUM(r.n), 0) AS BIGINT) FROM maintenance_request_counts r",
+    )
+    .fetch_one(&db.read)
+    .await
+    .unwrap()
+    .get(0);
     let rows = sqlx::query(&format!(
         "{FLOOR_SELECT} ORDER BY r.created_at DESC, r.id DESC LIMIT $1 OFFSET $2"
     ))

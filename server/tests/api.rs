@@ -917,3 +917,82 @@ on_both!(
         app.finish().await;
     }
 );
+
+on_both!(
+    list_totals_follow_every_change_and_filter,
+    |app: TestApp| async move {
+        let tech = app.login("maintenance").await;
+        let (sew, emb) = (
+            app.machine_id("SEW-01").await,
+            app.machine_id("EMB-01").await,
+        );
+        let mut ids = Vec::new();
+        for (i, (machine, priority)) in [
+            (sew, "high"),
+            (sew, "low"),
+            (emb, "high"),
+            (emb, "critical"),
+            (sew, "high"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let body = json!({"machine_id": machine, "kind": "breakdown", "priority": priority, "title": format!("totals {i}")});
+            let (status, r) = json(tech.post("/api/v1/maintenance/requests", body).await).await;
+            assert_eq!(status, 201, "{r}");
+            ids.push(r["id"].as_i64().unwrap());
+        }
+        for (id, steps) in [
+            (ids[0], &["acknowledge", "start", "resolve", "close"][..]),
+            (ids[1], &["cancel"][..]),
+            (ids[2], &["acknowledge", "start", "wait_for_parts"][..]),
+        ] {
+            for step in steps {
+                let res = tech
+                    .post(
+                        &format!("/api/v1/maintenance/requests/{id}/{step}"),
+                        json!({}),
+                    )
+                    .await;
+                assert_eq!(res.status(), 200, "{step}");
+            }
+        }
+        // The total for each filter equals a count of the requests themselves.
+        let filters = [
+            ("", "1 = 1".to_string()),
+            ("active_only=true", "status NOT IN ('resolved', 'closed', 'cancelled')".into()),
+            ("status=closed", "status = 'closed'".into()),
+            ("status=waiting_parts", "status = 'waiting_parts'".into()),
+            ("priority=high", "priority = 'high'".into()),
+            (&*format!("machine_id={sew}"), format!("machine_id = {sew}")),
+            (
+                &*format!("machine_id={emb}&priority=high&active_only=true"),
+                format!("machine_id = {emb} AND priority = 'high' AND status NOT IN ('resolved', 'closed', 'cancelled')"),
+            ),
+        ];
+        for (query, condition) in filters {
+            use sqlx::Row;
+            let expected: i64 = sqlx::query(&format!(
+                "SELECT COUNT(*) FROM maintenance_requests WHERE {condition}"
+            ))
+            .fetch_one(&app.svc.db.read)
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+            let (status, page) = json(
+                tech.get(&format!("/api/v1/maintenance/requests?{query}"))
+                    .await,
+            )
+            .await;
+            assert_eq!(status, 200, "{query}: {page}");
+            assert_eq!(page["total"].as_i64(), Some(expected), "total for ?{query}");
+            assert_eq!(
+                page["items"].as_array().unwrap().len() as i64,
+                expected.min(50),
+                "rows for ?{query}"
+            );
+        }
+        app.finish().await;
+    }
+);
