@@ -317,6 +317,18 @@ on_both!(
         .await;
         assert_eq!((s1, s2), (201, 201));
         assert_eq!(r1["id"], r2["id"]);
+        // The answer is the request as stored: a read returns the same fields.
+        let (_, read) = json(
+            op.get(&format!("/api/v1/maintenance/requests/{}", r1["id"]))
+                .await,
+        )
+        .await;
+        let mut stored = read["request"].clone();
+        let mut answered = r1.clone();
+        for v in [&mut stored, &mut answered] {
+            v.as_object_mut().unwrap().remove("server_now");
+        }
+        assert_eq!(answered, stored);
         assert_eq!(app.count("maintenance_requests").await, before + 1);
 
         // Five concurrent retries of another create: still one row.
@@ -328,13 +340,13 @@ on_both!(
             )
         });
         let results = futures::future::join_all(futs).await;
+        // Every attempt gets the one answer: the losers of the race roll back
+        // their own change and reply with the winner's.
         let mut ids = Vec::new();
         for r in results {
             let (s, b) = json(r).await;
-            assert!(s == 201 || s == 409, "{s} {b}");
-            if s == 201 {
-                ids.push(b["id"].as_i64().unwrap());
-            }
+            assert_eq!(s, 201, "{b}");
+            ids.push(b["id"].as_i64().unwrap());
         }
         ids.dedup();
         assert_eq!(ids.len(), 1, "{ids:?}");
@@ -375,6 +387,31 @@ on_both!(
         // Without the key, a second acknowledge is an illegal transition.
         let (c, rc) = json(tech.post(&path, json!({})).await).await;
         assert_eq!((c, rc["code"].as_str()), (409, Some("conflict")));
+
+        // Five concurrent attempts of one start: one change, one answer.
+        let path = format!("/api/v1/maintenance/requests/{id}/start");
+        let futs = (0..5).map(|_| tech.post_idem(&path, "start-key-0001", json!({})));
+        let mut versions = Vec::new();
+        for r in futures::future::join_all(futs).await {
+            let (s, b) = json(r).await;
+            assert_eq!(s, 200, "{b}");
+            versions.push(b["version"].as_i64().unwrap());
+        }
+        versions.dedup();
+        assert_eq!(versions.len(), 1, "{versions:?}");
+        let (_, detail) = json(
+            tech.get(&format!("/api/v1/maintenance/requests/{id}"))
+                .await,
+        )
+        .await;
+        let starts = detail["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "start")
+            .count();
+        assert_eq!(starts, 1);
+        assert_eq!(detail["request"]["version"].as_i64(), Some(versions[0]));
         app.finish().await;
     }
 );
@@ -451,6 +488,20 @@ on_both!(
     }
 );
 
+/// The answer to a change is the request as stored, read back at the same instant.
+async fn assert_stored(
+    svc: &service::Services,
+    user: &domain::auth::CurrentUser,
+    answer: &domain::maintenance::Request,
+    at: i64,
+) {
+    let stored = service::maintenance::get(svc, user, answer.id, at)
+        .await
+        .unwrap()
+        .request;
+    assert_eq!(answer, &stored, "answer at version {}", answer.version);
+}
+
 on_both!(
     lifecycle_pauses_the_resolution_clock,
     |app: TestApp| async move {
@@ -473,6 +524,7 @@ on_both!(
         let r = service::maintenance::create(svc, &sup, &input, None, t0)
             .await
             .unwrap();
+        assert_stored(svc, &tech, &r, t0).await;
         let step = |t: &str| service::maintenance::TransitionInput {
             transition: t.into(),
             note: String::new(),
@@ -491,6 +543,7 @@ on_both!(
         )
         .await
         .unwrap();
+        assert_stored(svc, &tech, &paused, t0 + 20 * min).await;
         assert_eq!(paused.status, domain::maintenance::Status::WaitingParts);
         let resumed = service::maintenance::transition(
             svc,
@@ -502,6 +555,7 @@ on_both!(
         )
         .await
         .unwrap();
+        assert_stored(svc, &tech, &resumed, t0 + 80 * min).await;
         assert_eq!(resumed.clock.paused_total_ms, 60 * min);
         // High: 8 h to resolve; 1 h of waiting for parts pushes the deadline 1 h later.
         assert_eq!(
@@ -518,6 +572,7 @@ on_both!(
         )
         .await
         .unwrap();
+        assert_stored(svc, &tech, &resolved, t0 + 100 * min).await;
         let reading = resolved.clock.resolution(service::now_ms());
         assert_eq!(reading.state, domain::maintenance::ClockState::Met);
         // Closing needs APPROVE: the technician role has it, an operator would not.
@@ -525,8 +580,10 @@ on_both!(
             service::maintenance::transition(svc, &sup, r.id, &step("close"), None, t0 + 110 * min)
                 .await
                 .unwrap();
+        assert_stored(svc, &tech, &closed, t0 + 110 * min).await;
         assert_eq!(closed.status, domain::maintenance::Status::Closed);
         assert!(closed.closed_at.is_some());
+
         let op = app.login("operator").await;
         let (_, d) = json(
             op.get(&format!("/api/v1/maintenance/requests/{}", r.id))

@@ -1,12 +1,13 @@
 //! Idempotency keys: a mutation carrying a key is applied once; a retry with
-//! the same key gets the first answer back. The key is claimed inside the
-//! mutation's own transaction, so a rolled-back attempt leaves no claim and a
-//! concurrent duplicate waits for the first to commit (PostgreSQL) or is
-//! serialised by the single writer (SQLite).
+//! the same key gets the first answer back. The key and the answer are
+//! written in the mutation's own transaction, so a rolled-back attempt leaves
+//! no key behind, and of two attempts racing with one key only the first to
+//! commit keeps its change (the unique key makes the second roll back).
 
-use crate::db::Tx;
+use crate::db::{Db, Tx};
 use crate::error::{DbContext, Result, ServiceError};
 use domain::AppError;
+use futures::future::BoxFuture;
 use serde::{de::DeserializeOwned, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -38,40 +39,95 @@ fn hash_request(scope: &str, request: &impl Serialize) -> String {
     hex::encode(h.finalize())
 }
 
-/// Claims `key` for this user. `Ok(None)`: first time, go ahead and call
-/// [`complete`] before committing. `Ok(Some(t))`: already done, here is the answer.
-pub async fn claim<T: DeserializeOwned>(
-    tx: &mut Tx,
+/// Runs `change` in one transaction, once per key. Without a key it simply
+/// runs. With one, a key already answered returns the stored answer
+/// (`fresh == false`) without touching the writer; otherwise the change runs
+/// and its answer is stored with the key in the same transaction. Two
+/// attempts racing with the same key: the second's insert of the key finds
+/// the first's, so it rolls back and returns the first's answer.
+pub async fn run_once<'a, T, R>(
+    db: &Db,
     user_id: i64,
-    key: &str,
+    key: Option<&str>,
     scope: &str,
-    request: &impl Serialize,
+    request: &R,
     now: i64,
-) -> Result<Option<T>> {
+    change: impl FnOnce(Tx) -> BoxFuture<'a, Result<(Tx, T)>>,
+) -> Result<(T, bool)>
+where
+    T: Serialize + DeserializeOwned,
+    R: Serialize,
+{
+    let Some(key) = key else {
+        let (tx, out) = change(db.begin().await?).await?;
+        tx.commit().await.ctx("commit")?;
+        return Ok((out, true));
+    };
     validate_key(key)?;
     let request_hash = hash_request(scope, request);
+    if let Some(done) = lookup(db, user_id, key, scope, &request_hash).await? {
+        return Ok((done, false));
+    }
+    // A failed change drops (rolls back) its transaction.
+    let (mut tx, out) = match change(db.begin().await?).await {
+        Ok(done) => done,
+        Err(e) => {
+            // A racing attempt with this key may have committed first and made
+            // ours fail (a version conflict, an illegal transition): answer as it did.
+            return match lookup(db, user_id, key, scope, &request_hash).await? {
+                Some(done) => Ok((done, false)),
+                None => Err(e),
+            };
+        }
+    };
+    let response =
+        serde_json::to_string(&out).map_err(|e| ServiceError::Internal(e.to_string()))?;
     let inserted = sqlx::query(
         "INSERT INTO idempotency_keys (user_id, idem_key, scope, request_hash, response, created_at) \
-         VALUES ($1, $2, $3, $4, NULL, $5) ON CONFLICT DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
     )
     .bind(user_id)
     .bind(key)
     .bind(scope)
     .bind(&request_hash)
+    .bind(response)
     .bind(now)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await
-    .ctx("claim idempotency key")?
+    .ctx("store idempotency key")?
     .rows_affected();
     if inserted == 1 {
-        return Ok(None);
+        tx.commit().await.ctx("commit")?;
+        return Ok((out, true));
     }
-    let row = sqlx::query("SELECT scope, request_hash, response FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2")
-        .bind(user_id)
-        .bind(key)
-        .fetch_one(&mut **tx)
-        .await
-        .ctx("read idempotency key")?;
+    // Another attempt with this key committed first: undo ours, answer with its.
+    tx.rollback().await.ctx("roll back duplicate")?;
+    match lookup(db, user_id, key, scope, &request_hash).await? {
+        Some(done) => Ok((done, false)),
+        None => Err(AppError::conflict("the same request is still being processed").into()),
+    }
+}
+
+/// The stored answer for a key, or a field error when the key was used for
+/// a different request.
+async fn lookup<T: DeserializeOwned>(
+    db: &Db,
+    user_id: i64,
+    key: &str,
+    scope: &str,
+    request_hash: &str,
+) -> Result<Option<T>> {
+    let Some(row) = sqlx::query(
+        "SELECT scope, request_hash, response FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2",
+    )
+    .bind(user_id)
+    .bind(key)
+    .fetch_optional(&db.read)
+    .await
+    .ctx("read idempotency key")?
+    else {
+        return Ok(None);
+    };
     let (old_scope, old_hash, response): (String, String, Option<String>) = (
         row.try_get(0).ctx("decode")?,
         row.try_get(1).ctx("decode")?,
@@ -88,28 +144,8 @@ pub async fn claim<T: DeserializeOwned>(
         Some(json) => serde_json::from_str(&json)
             .map(Some)
             .map_err(|e| ServiceError::Internal(format!("stored idempotent response: {e}"))),
-        // Claimed but never completed cannot be seen: the claim commits with the result.
-        None => Err(AppError::conflict("the same request is still being processed").into()),
+        None => Ok(None),
     }
-}
-
-/// Stores the answer for a claimed key, in the same transaction as the change.
-pub async fn complete(
-    tx: &mut Tx,
-    user_id: i64,
-    key: &str,
-    response: &impl Serialize,
-) -> Result<()> {
-    let json =
-        serde_json::to_string(response).map_err(|e| ServiceError::Internal(e.to_string()))?;
-    sqlx::query("UPDATE idempotency_keys SET response = $1 WHERE user_id = $2 AND idem_key = $3")
-        .bind(json)
-        .bind(user_id)
-        .bind(key)
-        .execute(&mut **tx)
-        .await
-        .ctx("store idempotent response")?;
-    Ok(())
 }
 
 pub async fn purge_expired(db: &crate::Db, now: i64) -> Result<u64> {

@@ -64,10 +64,10 @@ fn request_of(row: &Row, now: i64) -> Result<Request> {
         reported_by: s("reported_by")?,
         created_at: format_iso(clock.created_at),
         updated_at: format_iso(row.try_get("updated_at").ctx("decode request")?),
-        response_due_at: format_iso(clock.response_due()),
-        resolution_due_at: format_iso(clock.resolution_due(now)),
-        acknowledged_at: iso(clock.acknowledged_at),
-        resolved_at: iso(clock.resolved_at),
+        response_due_at: String::new(),
+        resolution_due_at: String::new(),
+        acknowledged_at: None,
+        resolved_at: None,
         closed_at: iso(row
             .try_get::<Option<i64>, _>("closed_at")
             .ctx("decode request")?),
@@ -75,9 +75,27 @@ fn request_of(row: &Row, now: i64) -> Result<Request> {
         resolution_breached_at: iso(breach.resolution_breached_at),
         escalation_level: breach.escalation_level,
         clock,
-        server_now: format_iso(now),
+        server_now: String::new(),
         version: row.try_get("version").ctx("decode request")?,
-    })
+    }
+    .with_clock_times(now))
+}
+
+/// The fields a request shows that follow from its SLA clock, as at `now`.
+trait ClockTimes {
+    fn with_clock_times(self, now: i64) -> Self;
+}
+
+impl ClockTimes for Request {
+    fn with_clock_times(mut self, now: i64) -> Self {
+        let c = &self.clock;
+        self.response_due_at = format_iso(c.response_due());
+        self.resolution_due_at = format_iso(c.resolution_due(now));
+        self.acknowledged_at = c.acknowledged_at.map(format_iso);
+        self.resolved_at = c.resolved_at.map(format_iso);
+        self.server_now = format_iso(now);
+        self
+    }
 }
 
 // ---------- machines ----------
@@ -390,24 +408,6 @@ enum BindValue {
     Int(i64),
 }
 
-async fn policy_for(tx: &mut Tx, priority: Priority) -> Result<SlaPolicy> {
-    let row = sqlx::query(
-        "SELECT response_minutes, resolution_minutes FROM sla_policies WHERE priority = $1",
-    )
-    .bind(priority.as_str())
-    .fetch_optional(&mut **tx)
-    .await
-    .ctx("read sla policy")?;
-    Ok(match row {
-        Some(r) => SlaPolicy {
-            priority,
-            response_minutes: r.try_get(0).ctx("decode")?,
-            resolution_minutes: r.try_get(1).ctx("decode")?,
-        },
-        None => SlaPolicy::default_for(priority),
-    })
-}
-
 #[allow(clippy::too_many_arguments)]
 async fn insert_event(
     tx: &mut Tx,
@@ -445,73 +445,109 @@ pub async fn create(
 ) -> Result<Request> {
     user.require(Module::Maintenance, Action::Create)?;
     let new = input.parse()?;
-    let mut tx = svc.db.begin().await?;
-    if let Some(key) = idem_key {
-        if let Some(done) =
-            idempotency::claim::<Request>(&mut tx, user.id, key, "maintenance.create", input, now)
-                .await?
-        {
-            return Ok(done);
-        }
-    }
-    let machine_active = sqlx::query("SELECT active FROM machines WHERE id = $1")
-        .bind(new.machine_id)
-        .fetch_optional(&mut *tx)
-        .await
-        .ctx("find machine")?
-        .map(|r| r.try_get::<i64, _>(0))
-        .transpose()
-        .ctx("decode")?;
-    match machine_active {
-        None => return Err(AppError::field("machine_id", "no such machine").into()),
-        Some(0) => return Err(AppError::field("machine_id", "this machine is retired").into()),
-        _ => {}
-    }
-    let policy = policy_for(&mut tx, new.priority).await?;
-    let clock = SlaClock::new(now, &policy);
-    let next = next_check(&clock, &BreachState::default());
-    let id: i64 = sqlx::query(
-        "INSERT INTO maintenance_requests (machine_id, kind, priority, title, description, status, reported_by, \
-         created_at, updated_at, response_target_ms, resolution_target_ms, next_check_at) \
-         VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $7, $8, $9, $10) RETURNING id",
-    )
-    .bind(new.machine_id)
-    .bind(new.kind.as_str())
-    .bind(new.priority.as_str())
-    .bind(&new.title)
-    .bind(&new.description)
-    .bind(user.id)
-    .bind(now)
-    .bind(clock.response_target_ms)
-    .bind(clock.resolution_target_ms)
-    .bind(next)
-    .fetch_one(&mut *tx)
-    .await
-    .ctx("insert request")?
-    .try_get(0)
-    .ctx("decode")?;
-    insert_event(
-        &mut tx,
-        id,
+    let (request, fresh) = idempotency::run_once(
+        &svc.db,
+        user.id,
+        idem_key,
+        "maintenance.create",
+        input,
         now,
-        "created",
-        None,
-        Some(Status::Open),
-        Some(user.id),
-        &new.title,
+        move |mut tx: Tx| Box::pin(async move {
+            // The machine and the priority's SLA policy in one read.
+            let machine = sqlx::query(
+                "SELECT m.active, m.code, m.name, p.response_minutes, p.resolution_minutes FROM machines m \
+                 LEFT JOIN sla_policies p ON p.priority = $2 WHERE m.id = $1",
+            )
+            .bind(new.machine_id)
+            .bind(new.priority.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .ctx("find machine")?
+            .ok_or_else(|| AppError::field("machine_id", "no such machine"))?;
+            if machine.try_get::<i64, _>("active").ctx("decode machine")? == 0 {
+                return Err(AppError::field("machine_id", "this machine is retired").into());
+            }
+            let minutes = |c: &str| machine.try_get::<Option<i64>, _>(c).ctx("decode policy");
+            let policy = match (minutes("response_minutes")?, minutes("resolution_minutes")?) {
+                (Some(response_minutes), Some(resolution_minutes)) => SlaPolicy {
+                    priority: new.priority,
+                    response_minutes,
+                    resolution_minutes,
+                },
+                _ => SlaPolicy::default_for(new.priority),
+            };
+            let clock = SlaClock::new(now, &policy);
+            let next = next_check(&clock, &BreachState::default());
+            let id: i64 = sqlx::query(
+                "INSERT INTO maintenance_requests (machine_id, kind, priority, title, description, status, reported_by, \
+                 created_at, updated_at, response_target_ms, resolution_target_ms, next_check_at) \
+                 VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $7, $8, $9, $10) RETURNING id",
+            )
+            .bind(new.machine_id)
+            .bind(new.kind.as_str())
+            .bind(new.priority.as_str())
+            .bind(&new.title)
+            .bind(&new.description)
+            .bind(user.id)
+            .bind(now)
+            .bind(clock.response_target_ms)
+            .bind(clock.resolution_target_ms)
+            .bind(next)
+            .fetch_one(&mut *tx)
+            .await
+            .ctx("insert request")?
+            .try_get(0)
+            .ctx("decode")?;
+            insert_event(
+                &mut tx,
+                id,
+                now,
+                "created",
+                None,
+                Some(Status::Open),
+                Some(user.id),
+                &new.title,
+            )
+            .await?;
+            // Everything the new row holds is known here; no need to read it back.
+            let request = Request {
+                id,
+                machine_id: new.machine_id,
+                machine_code: machine.try_get("code").ctx("decode machine")?,
+                machine_name: machine.try_get("name").ctx("decode machine")?,
+                kind: new.kind,
+                priority: new.priority,
+                title: new.title.clone(),
+                description: new.description.clone(),
+                status: Status::Open,
+                reported_by: user.display_name.clone(),
+                created_at: format_iso(now),
+                updated_at: format_iso(now),
+                response_due_at: String::new(),
+                resolution_due_at: String::new(),
+                acknowledged_at: None,
+                resolved_at: None,
+                closed_at: None,
+                response_breached_at: None,
+                resolution_breached_at: None,
+                escalation_level: 0,
+                clock,
+                server_now: String::new(),
+                version: 1,
+            }
+            .with_clock_times(now);
+            Ok((tx, request))
+        }),
     )
     .await?;
-    let request = fetch_request(&mut tx, id, now).await?;
-    if let Some(key) = idem_key {
-        idempotency::complete(&mut tx, user.id, key, &request).await?;
+    if fresh {
+        svc.events.publish(Event {
+            topic: "maintenance".into(),
+            id: request.id,
+            version: request.version,
+            kind: "created".into(),
+        });
     }
-    tx.commit().await.ctx("commit request")?;
-    svc.events.publish(Event {
-        topic: "maintenance".into(),
-        id,
-        version: request.version,
-        kind: "created".into(),
-    });
     Ok(request)
 }
 
@@ -540,77 +576,85 @@ pub async fn transition(
     if input.note.chars().count() > 2000 {
         return Err(AppError::field("note", "keep it under 2000 characters").into());
     }
-    let mut tx = svc.db.begin().await?;
-    if let Some(key) = idem_key {
-        let scope = format!("maintenance.transition.{id}");
-        if let Some(done) =
-            idempotency::claim::<Request>(&mut tx, user.id, key, &scope, input, now).await?
-        {
-            return Ok(done);
-        }
-    }
-    let row = request_row(&mut tx, id).await?;
-    let current = request_of(&row, now)?;
-    let (mut clock, breach) = clock_of(&row)?;
-    let to = t.apply(current.status)?;
-    clock.on_transition(t, now);
-    let next = if to.is_active() {
-        next_check(&clock, &breach)
-    } else {
-        None
-    };
-    let closed_at = if to == Status::Closed {
-        Some(now)
-    } else {
-        None
-    };
-    let updated = sqlx::query(
-        "UPDATE maintenance_requests SET status = $1, updated_at = $2, acknowledged_at = $3, resolved_at = $4, \
-         cancelled_at = $5, paused_since = $6, paused_total_ms = $7, next_check_at = $8, \
-         closed_at = COALESCE(closed_at, $9), version = version + 1 WHERE id = $10 AND version = $11",
-    )
-    .bind(to.as_str())
-    .bind(now)
-    .bind(clock.acknowledged_at)
-    .bind(clock.resolved_at)
-    .bind(clock.cancelled_at)
-    .bind(clock.paused_since)
-    .bind(clock.paused_total_ms)
-    .bind(next)
-    .bind(closed_at)
-    .bind(id)
-    .bind(current.version)
-    .execute(&mut *tx)
-    .await
-    .ctx("update request")?
-    .rows_affected();
-    if updated != 1 {
-        return Err(
-            AppError::conflict("someone else changed this request at the same moment").into(),
-        );
-    }
-    insert_event(
-        &mut tx,
-        id,
+    let scope = format!("maintenance.transition.{id}");
+    let (request, fresh) = idempotency::run_once(
+        &svc.db,
+        user.id,
+        idem_key,
+        &scope,
+        input,
         now,
-        t.as_str(),
-        Some(current.status),
-        Some(to),
-        Some(user.id),
-        input.note.trim(),
+        move |mut tx: Tx| Box::pin(async move {
+            let row = request_row(&mut tx, id).await?;
+            let current = request_of(&row, now)?;
+            let (mut clock, breach) = clock_of(&row)?;
+            let to = t.apply(current.status)?;
+            clock.on_transition(t, now);
+            let next = if to.is_active() {
+                next_check(&clock, &breach)
+            } else {
+                None
+            };
+            let closed_at = if to == Status::Closed {
+                Some(now)
+            } else {
+                None
+            };
+            let updated = sqlx::query(
+                "UPDATE maintenance_requests SET status = $1, updated_at = $2, acknowledged_at = $3, resolved_at = $4, \
+                 cancelled_at = $5, paused_since = $6, paused_total_ms = $7, next_check_at = $8, \
+                 closed_at = COALESCE(closed_at, $9), version = version + 1 WHERE id = $10 AND version = $11",
+            )
+            .bind(to.as_str())
+            .bind(now)
+            .bind(clock.acknowledged_at)
+            .bind(clock.resolved_at)
+            .bind(clock.cancelled_at)
+            .bind(clock.paused_since)
+            .bind(clock.paused_total_ms)
+            .bind(next)
+            .bind(closed_at)
+            .bind(id)
+            .bind(current.version)
+            .execute(&mut *tx)
+            .await
+            .ctx("update request")?
+            .rows_affected();
+            if updated != 1 {
+                return Err(
+                    AppError::conflict("someone else changed this request at the same moment").into(),
+                );
+            }
+            insert_event(
+                &mut tx,
+                id,
+                now,
+                t.as_str(),
+                Some(current.status),
+                Some(to),
+                Some(user.id),
+                input.note.trim(),
+            )
+            .await?;
+            // The updated request, from what was read and written above.
+            let mut request = current;
+            request.status = to;
+            request.clock = clock;
+            request.updated_at = format_iso(now);
+            request.closed_at = request.closed_at.or(closed_at.map(format_iso));
+            request.version += 1;
+            Ok((tx, request.with_clock_times(now)))
+        }),
     )
     .await?;
-    let request = fetch_request(&mut tx, id, now).await?;
-    if let Some(key) = idem_key {
-        idempotency::complete(&mut tx, user.id, key, &request).await?;
+    if fresh {
+        svc.events.publish(Event {
+            topic: "maintenance".into(),
+            id,
+            version: request.version,
+            kind: t.as_str().into(),
+        });
     }
-    tx.commit().await.ctx("commit transition")?;
-    svc.events.publish(Event {
-        topic: "maintenance".into(),
-        id,
-        version: request.version,
-        kind: t.as_str().into(),
-    });
     Ok(request)
 }
 
