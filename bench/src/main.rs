@@ -23,6 +23,8 @@ struct Args {
     clients: usize,
     rows: i64,
     server_bin: String,
+    /// Requests per second for the open-loop phase (all clients together).
+    open_rate: f64,
 }
 
 fn args() -> Args {
@@ -31,6 +33,7 @@ fn args() -> Args {
         clients: 50,
         rows: 100_000,
         server_bin: "target/release/shopfloor".into(),
+        open_rate: 500.0,
     };
     let v: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -41,7 +44,10 @@ fn args() -> Args {
             "--clients" => a.clients = val.parse().expect("--clients N"),
             "--rows" => a.rows = val.parse().expect("--rows N"),
             "--server-bin" => a.server_bin = val,
-            other => panic!("unknown flag {other}; flags: --seconds --clients --rows --server-bin"),
+            "--open-rate" => a.open_rate = val.parse().expect("--open-rate N"),
+            other => panic!(
+                "unknown flag {other}; flags: --seconds --clients --rows --server-bin --open-rate"
+            ),
         }
         i += 2;
     }
@@ -320,45 +326,23 @@ async fn run(base: &str, token: &str, op: Op, clients: usize, seconds: u64, rows
         let base = base.to_string();
         let token = token.to_string();
         tasks.push(tokio::spawn(async move {
-            let http = reqwest::Client::builder().pool_max_idle_per_host(2).build().unwrap();
+            let http = reqwest::Client::builder()
+                .pool_max_idle_per_host(2)
+                .build()
+                .unwrap();
             let auth = format!("Bearer {token}");
             let mut lat = Vec::new();
             let mut errors = 0u64;
             let mut first_error = None;
-            // Transition: each client cycles its own request between waiting for parts and in progress.
-            let mut own: Option<i64> = None;
-            if op == Op::Transition {
-                let r = http
-                    .post(format!("{base}/api/v1/maintenance/requests"))
-                    .header("authorization", &auth)
-                    .json(&json!({"machine_id": 1, "kind": "breakdown", "priority": "low", "title": format!("bench client {c}")}))
-                    .send()
-                    .await
-                    .unwrap();
-                let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-                for step in ["acknowledge", "start"] {
-                    http.post(format!("{base}/api/v1/maintenance/requests/{id}/{step}")).header("authorization", &auth).send().await.unwrap();
-                }
-                own = Some(id);
-            }
+            let own = if op == Op::Transition {
+                Some(own_request(&http, &base, &auth, c).await)
+            } else {
+                None
+            };
             let mut n = 0u64;
             while Instant::now() < deadline {
                 n += 1;
-                let req = {
-                    let mut rng = rand::thread_rng();
-                    match op {
-                        Op::List => http.get(format!("{base}/api/v1/maintenance/requests?limit=50&offset={}", rng.gen_range(0..20) * 50)),
-                        Op::Detail => http.get(format!("{base}/api/v1/maintenance/requests/{}", rng.gen_range(1..=rows))),
-                        Op::Create => http
-                            .post(format!("{base}/api/v1/maintenance/requests"))
-                            .header("idempotency-key", format!("bench-{c}-{n}-{}", rng.gen::<u32>()))
-                            .json(&json!({"machine_id": 1 + (n % 10) as i64, "kind": "breakdown", "priority": "medium", "title": format!("bench create {c}-{n}")})),
-                        Op::Transition => {
-                            let step = if n % 2 == 1 { "wait_for_parts" } else { "resume" };
-                            http.post(format!("{base}/api/v1/maintenance/requests/{}/{step}", own.unwrap()))
-                        }
-                    }
-                };
+                let req = request_for(&http, &base, op, c, n, rows, own);
                 let t = Instant::now();
                 match req.header("authorization", &auth).send().await {
                     Ok(r) if r.status().is_success() => {
@@ -368,7 +352,11 @@ async fn run(base: &str, token: &str, op: Op, clients: usize, seconds: u64, rows
                     Ok(r) => {
                         errors += 1;
                         if first_error.is_none() {
-                            first_error = Some(format!("{} {}", r.status(), r.text().await.unwrap_or_default()));
+                            first_error = Some(format!(
+                                "{} {}",
+                                r.status(),
+                                r.text().await.unwrap_or_default()
+                            ));
                         }
                     }
                     Err(e) => {
@@ -397,6 +385,132 @@ async fn run(base: &str, token: &str, op: Op, clients: usize, seconds: u64, rows
     out.elapsed = started.elapsed();
     out.latencies_us.sort_unstable();
     out
+}
+
+/// Open loop: each client sends on a fixed schedule (together `rate` per
+/// second) whatever the answers do, and latency is counted from when a
+/// request was due, so a server that falls behind shows it (no coordinated
+/// omission). This is 50 people using the plant, not 50 scripts hammering it.
+async fn run_open(
+    base: &str,
+    token: &str,
+    op: Op,
+    clients: usize,
+    seconds: u64,
+    rows: i64,
+    rate: f64,
+) -> Outcome {
+    let started = tokio::time::Instant::now();
+    let interval = Duration::from_secs_f64(clients as f64 / rate);
+    let count = (seconds as f64 * rate / clients as f64) as u64;
+    let mut tasks = Vec::new();
+    for c in 0..clients {
+        let base = base.to_string();
+        let auth = format!("Bearer {token}");
+        tasks.push(tokio::spawn(async move {
+            let http = reqwest::Client::builder()
+                .pool_max_idle_per_host(2)
+                .build()
+                .unwrap();
+            let own = if op == Op::Transition {
+                Some(own_request(&http, &base, &auth, c).await)
+            } else {
+                None
+            };
+            // Spread the clients' first sends over one interval.
+            let first = tokio::time::Instant::now() + interval.mul_f64(c as f64 / clients as f64);
+            let (mut lat, mut errors, mut first_error) = (Vec::new(), 0u64, None);
+            for n in 1..=count {
+                let due = first + interval * (n as u32 - 1);
+                tokio::time::sleep_until(due).await;
+                let req = request_for(&http, &base, op, c, n, rows, own);
+                match req.header("authorization", &auth).send().await {
+                    Ok(r) if r.status().is_success() => {
+                        let _ = r.bytes().await;
+                        lat.push(due.elapsed().as_micros() as u64);
+                    }
+                    Ok(r) => {
+                        errors += 1;
+                        if first_error.is_none() {
+                            first_error = Some(format!(
+                                "{} {}",
+                                r.status(),
+                                r.text().await.unwrap_or_default()
+                            ));
+                        }
+                    }
+                    Err(e) => {
+                        errors += 1;
+                        first_error.get_or_insert(e.to_string());
+                    }
+                }
+            }
+            (lat, errors, first_error)
+        }));
+    }
+    let mut out = Outcome {
+        latencies_us: Vec::new(),
+        errors: 0,
+        first_error: None,
+        elapsed: Duration::ZERO,
+    };
+    for t in tasks {
+        let (l, e, f) = t.await.unwrap();
+        out.latencies_us.extend(l);
+        out.errors += e;
+        if out.first_error.is_none() {
+            out.first_error = f;
+        }
+    }
+    out.elapsed = started.elapsed();
+    out.latencies_us.sort_unstable();
+    out
+}
+
+/// A request of its own for a transition client, acknowledged and started,
+/// which it then moves between waiting for parts and in progress.
+async fn own_request(http: &reqwest::Client, base: &str, auth: &str, c: usize) -> i64 {
+    let r = http
+        .post(format!("{base}/api/v1/maintenance/requests"))
+        .header("authorization", auth)
+        .json(&json!({"machine_id": 1, "kind": "breakdown", "priority": "low", "title": format!("bench client {c}")}))
+        .send()
+        .await
+        .unwrap();
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    for step in ["acknowledge", "start"] {
+        http.post(format!("{base}/api/v1/maintenance/requests/{id}/{step}"))
+            .header("authorization", auth)
+            .send()
+            .await
+            .unwrap();
+    }
+    id
+}
+
+/// The n-th request of client c for an operation.
+fn request_for(
+    http: &reqwest::Client,
+    base: &str,
+    op: Op,
+    c: usize,
+    n: u64,
+    rows: i64,
+    own: Option<i64>,
+) -> reqwest::RequestBuilder {
+    let mut rng = rand::thread_rng();
+    match op {
+        Op::List => http.get(format!("{base}/api/v1/maintenance/requests?limit=50&offset={}", rng.gen_range(0..20) * 50)),
+        Op::Detail => http.get(format!("{base}/api/v1/maintenance/requests/{}", rng.gen_range(1..=rows))),
+        Op::Create => http
+            .post(format!("{base}/api/v1/maintenance/requests"))
+            .header("idempotency-key", format!("bench-{c}-{n}-{}", rng.gen::<u32>()))
+            .json(&json!({"machine_id": 1 + (n % 10) as i64, "kind": "breakdown", "priority": "medium", "title": format!("bench create {c}-{n}")})),
+        Op::Transition => {
+            let step = if n % 2 == 1 { "wait_for_parts" } else { "resume" };
+            http.post(format!("{base}/api/v1/maintenance/requests/{}/{step}", own.unwrap()))
+        }
+    }
 }
 
 fn pct(sorted: &[u64], p: f64) -> f64 {
@@ -529,6 +643,43 @@ async fn main() {
         );
         println!("{line}");
         report.push_str(&format!("\n{line}"));
+    }
+    // Open loop: the same operations at a steady, plant-like rate.
+    let header = format!(
+        "Open loop: {} clients sending {:.0} req/s together on a fixed schedule, latency from when each request was due",
+        a.clients, a.open_rate
+    );
+    println!("\n{header}\n");
+    report.push_str(&format!("\n\n{header}\n\n"));
+    let table = "| operation | target | requests | errors | req/s | p50 ms | p95 ms | p99 ms |\n|---|---|---:|---:|---:|---:|---:|---:|";
+    println!("{table}");
+    report.push_str(table);
+    report.push('\n');
+    for op in [Op::List, Op::Detail, Op::Create, Op::Transition] {
+        for (name, url, tok) in [
+            ("shopfloor", &base, token.as_str()),
+            ("floor", &floor, "none"),
+        ] {
+            let o = run_open(url, tok, op, a.clients, a.seconds, a.rows, a.open_rate).await;
+            let line = format!(
+                "| {op:?} | {name} | {} | {} | {:.0} | {:.1} | {:.1} | {:.1} |",
+                o.latencies_us.len(),
+                o.errors,
+                o.latencies_us.len() as f64 / o.elapsed.as_secs_f64(),
+                pct(&o.latencies_us, 0.50),
+                pct(&o.latencies_us, 0.95),
+                pct(&o.latencies_us, 0.99)
+            );
+            println!("{line}");
+            report.push_str(&line);
+            report.push('\n');
+            if let Some(e) = o.first_error {
+                println!(
+                    "    first error: {}",
+                    e.chars().take(200).collect::<String>()
+                );
+            }
+        }
     }
     println!("\nWhat the browser downloads (target: wasm < 400 KB brotli):");
     report.push_str("\n\n| file | raw KB | brotli KB |\n|---|---:|---:|\n");
