@@ -2,7 +2,7 @@
 // last pages seen) so the app opens without a network. API calls and server
 // functions always go to the network; the page shows the offline banner and
 // toasts when they fail.
-const CACHE = 'shopfloor-shell-v1';
+const CACHE = 'shopfloor-shell-v2';
 const SHELL = ['/pkg/shopfloor.js', '/pkg/shopfloor.wasm', '/pkg/shopfloor.css', '/manifest.webmanifest',
   '/icons/icon-192.png', '/icons/icon-512.png', '/offline.html'];
 
@@ -18,25 +18,38 @@ self.addEventListener('activate', (event) => {
   );
 });
 
+// Network first, with the cached copy when the network fails or is too slow
+// (factory Wi-Fi that hangs rather than fails); good answers refresh the cache.
+function networkFirst(req, fallback, waitMs) {
+  const net = fetch(req).then((res) => {
+    if (res.ok) { const copy = res.clone(); caches.open(CACHE).then((c) => c.put(req, copy)); }
+    return res;
+  });
+  const cached = () => caches.match(req).then((hit) => hit || (fallback ? caches.match(fallback) : undefined));
+  const slow = new Promise((resolve) => setTimeout(resolve, waitMs)).then(cached);
+  return Promise.race([
+    net.catch(() => cached().then((hit) => hit || Response.error())),
+    slow.then((hit) => hit || net),
+  ]);
+}
+
 self.addEventListener('fetch', (event) => {
   const req = event.request;
   const url = new URL(req.url);
   if (req.method !== 'GET' || url.origin !== self.location.origin) return;
   if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/sfn/')) return;
   if (req.mode === 'navigate') {
-    // Pages: network first (they carry live data), the cached copy when offline.
-    event.respondWith(
-      fetch(req)
-        .then((res) => {
-          const copy = res.clone();
-          if (res.ok) caches.open(CACHE).then((c) => c.put(req, copy));
-          return res;
-        })
-        .catch(() => caches.match(req).then((hit) => hit || caches.match('/offline.html'))),
-    );
+    // Pages carry live data: network first, the last copy (or the offline page) without one.
+    event.respondWith(networkFirst(req, '/offline.html', 4000));
     return;
   }
-  // Static assets: cache first, refreshed in the background.
+  if (url.pathname.startsWith('/pkg/')) {
+    // The app itself: network first too, so a page from a new release never
+    // runs with the wasm of an old one; the cached build when offline.
+    event.respondWith(networkFirst(req, null, 4000));
+    return;
+  }
+  // Icons and the manifest: cache first, refreshed in the background.
   event.respondWith(
     caches.match(req).then((hit) => {
       const net = fetch(req).then((res) => {

@@ -182,7 +182,8 @@ async fn floor_list(
     .unwrap()
     .get(0);
     let rows = sqlx::query(&format!(
-        "{FLOOR_SELECT} ORDER BY r.created_at DESC, r.id DESC LIMIT $1 OFFSET $2"
+        "{FLOOR_SELECT} WHERE r.id IN (SELECT r.id FROM maintenance_requests r \
+         ORDER BY r.created_at DESC, r.id DESC LIMIT $1 OFFSET $2) ORDER BY r.created_at DESC, r.id DESC"
     ))
     .bind(limit)
     .bind(offset)

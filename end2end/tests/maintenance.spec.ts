@@ -129,6 +129,11 @@ test('the app shell has a manifest and a service worker', async ({ page }) => {
     return reg.active?.scriptURL ?? '';
   });
   expect(sw).toContain('/sw.js');
+  // Chromium's own verdict on whether the app can be installed (what it
+  // checks before offering "Install Shopfloor"): no errors at all.
+  const cdp = await page.context().newCDPSession(page);
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  expect(installabilityErrors).toEqual([]);
 });
 
 test('the app shell opens with no network once visited, with the offline banner', async ({ page, context }) => {

@@ -359,8 +359,11 @@ pub async fn list(
     let count_sql = format!(
         "SELECT CAST(COALESCE(SUM(r.n), 0) AS BIGINT) FROM maintenance_request_counts r{where_sql}"
     );
+    // Late row lookup: the page's ids come from the (created_at, id) index
+    // alone, and only those rows are joined and decoded, however deep the page.
     let list_sql = format!(
-        "{SELECT_REQUEST}{where_sql} ORDER BY r.created_at DESC, r.id DESC LIMIT ${} OFFSET ${}",
+        "{SELECT_REQUEST} WHERE r.id IN (SELECT r.id FROM maintenance_requests r{where_sql} \
+         ORDER BY r.created_at DESC, r.id DESC LIMIT ${} OFFSET ${}) ORDER BY r.created_at DESC, r.id DESC",
         binds.len() + 1,
         binds.len() + 2
     );

@@ -70,7 +70,7 @@ pub fn UsersPage() -> impl IntoView {
                 {move || users.get().map(|r| match r {
                     Err(e) => view! { <p class="error-box">{e.user_message()}</p> }.into_any(),
                     Ok(list) => view! {
-                        <table class="table">
+                        <table class="table stack">
                             <thead><tr><th>"User"</th><th>"Roles"</th><th>"2FA"</th><th>"Status"</th><th></th></tr></thead>
                             <tbody>
                                 {list.into_iter().map(|u| view! { <UserRow user=u reload=reload reset_link=reset_link /> }).collect_view()}
@@ -123,14 +123,14 @@ fn UserRow(
     view! {
         <tr data-testid="user-row">
             <td><strong>{user.display_name.clone()}</strong><br /><span class="muted">{user.username.clone()}</span></td>
-            <td>
+            <td data-label="Role">
                 <select bind:value=role aria-label="Role">
                     {SEEDED_ROLES.iter().map(|(r, _)| view! { <option value=*r>{*r}</option> }).collect_view()}
                 </select>
                 " " <button class="btn small" on:click=save_role disabled=move || pending.busy.get()>"Save"</button>
             </td>
-            <td>{if user.totp_enabled { "on" } else { "off" }}</td>
-            <td>{if active { "active" } else { "disabled" }}</td>
+            <td data-label="2FA">{if user.totp_enabled { "on" } else { "off" }}</td>
+            <td data-label="Status">{if active { "active" } else { "disabled" }}</td>
             <td class="buttons">
                 <button class="btn small" on:click=toggle disabled=move || pending.busy.get()>{if active { "Disable" } else { "Enable" }}</button>
                 <button class="btn small" on:click=reset disabled=move || pending.busy.get()>"Reset password"</button>
@@ -222,12 +222,12 @@ pub fn AuditPage() -> impl IntoView {
                 {move || entries.get().map(|r| match r {
                     Err(e) => view! { <p class="error-box">{e.user_message()}</p> }.into_any(),
                     Ok(list) => view! {
-                        <table class="table">
+                        <table class="table stack">
                             <thead><tr><th>"When"</th><th>"Who"</th><th>"What"</th><th>"Detail"</th></tr></thead>
                             <tbody>
                                 {list.into_iter().map(|e| view! {
-                                    <tr><td><LocalTime iso=e.at.clone() /></td><td>{e.user.clone().unwrap_or_else(|| "system".into())}</td>
-                                    <td>{format!("{} {} {}", e.action, e.entity, e.entity_id)}</td><td>{e.detail.clone()}</td></tr>
+                                    <tr><td data-label="When"><LocalTime iso=e.at.clone() /></td><td data-label="Who">{e.user.clone().unwrap_or_else(|| "system".into())}</td>
+                                    <td data-label="What">{format!("{} {} {}", e.action, e.entity, e.entity_id)}</td><td data-label="Detail">{e.detail.clone()}</td></tr>
                                 }).collect_view()}
                             </tbody>
                         </table>
