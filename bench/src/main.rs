@@ -231,13 +231,11 @@ async fn floor_create(State(db): State<service::Db>, Json(b): Json<Value>) -> Js
         .execute(&mut *tx)
         .await
         .unwrap();
-    let r = sqlx::query(&format!("{FLOOR_SELECT} WHERE r.id = $1"))
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
     tx.commit().await.unwrap();
-    Json(row_json(&r))
+    // Like the service, answer from what was written rather than reading it back.
+    Json(
+        json!({"id": id, "machine_id": b["machine_id"], "title": b["title"], "status": "open", "version": 1, "created_at": now}),
+    )
 }
 
 async fn floor_transition(
@@ -274,13 +272,11 @@ async fn floor_transition(
         .execute(&mut *tx)
         .await
         .unwrap();
-    let r = sqlx::query(&format!("{FLOOR_SELECT} WHERE r.id = $1"))
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
     tx.commit().await.unwrap();
-    Json(row_json(&r))
+    let mut answer = row_json(&r);
+    answer["status"] = json!(to);
+    answer["version"] = json!(version + 1);
+    Json(answer)
 }
 
 async fn start_floor(db_url: &str) -> String {
