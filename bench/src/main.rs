@@ -315,91 +315,22 @@ struct Outcome {
     elapsed: Duration,
 }
 
-async fn run(base: &str, token: &str, op: Op, clients: usize, seconds: u64, rows: i64) -> Outcome {
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for c in 0..clients {
-        let base = base.to_string();
-        let token = token.to_string();
-        tasks.push(tokio::spawn(async move {
-            let http = reqwest::Client::builder()
-                .pool_max_idle_per_host(2)
-                .build()
-                .unwrap();
-            let auth = format!("Bearer {token}");
-            let mut lat = Vec::new();
-            let mut errors = 0u64;
-            let mut first_error = None;
-            let own = if op == Op::Transition {
-                Some(own_request(&http, &base, &auth, c).await)
-            } else {
-                None
-            };
-            let mut n = 0u64;
-            while Instant::now() < deadline {
-                n += 1;
-                let req = request_for(&http, &base, op, c, n, rows, own);
-                let t = Instant::now();
-                match req.header("authorization", &auth).send().await {
-                    Ok(r) if r.status().is_success() => {
-                        let _ = r.bytes().await;
-                        lat.push(t.elapsed().as_micros() as u64);
-                    }
-                    Ok(r) => {
-                        errors += 1;
-                        if first_error.is_none() {
-                            first_error = Some(format!(
-                                "{} {}",
-                                r.status(),
-                                r.text().await.unwrap_or_default()
-                            ));
-                        }
-                    }
-                    Err(e) => {
-                        errors += 1;
-                        first_error.get_or_insert(e.to_string());
-                    }
-                }
-            }
-            (lat, errors, first_error)
-        }));
-    }
-    let mut out = Outcome {
-        latencies_us: Vec::new(),
-        errors: 0,
-        first_error: None,
-        elapsed: Duration::ZERO,
-    };
-    for t in tasks {
-        let (l, e, f) = t.await.unwrap();
-        out.latencies_us.extend(l);
-        out.errors += e;
-        if out.first_error.is_none() {
-            out.first_error = f;
-        }
-    }
-    out.elapsed = started.elapsed();
-    out.latencies_us.sort_unstable();
-    out
+/// How the clients send.
+#[derive(Clone, Copy)]
+enum Load {
+    /// Closed loop: each client sends its next request as soon as the last
+    /// is answered, for `seconds`: the server's saturation throughput.
+    Closed { seconds: u64 },
+    /// Open loop: each client sends on a fixed schedule (together `rate` per
+    /// second) whatever the answers do, and latency is counted from when a
+    /// request was due, so a server that falls behind shows it (no
+    /// coordinated omission). 50 people using the plant, not 50 scripts.
+    Open { seconds: u64, rate: f64 },
 }
 
-/// Open loop: each client sends on a fixed schedule (together `rate` per
-/// second) whatever the answers do, and latency is counted from when a
-/// request was due, so a server that falls behind shows it (no coordinated
-/// omission). This is 50 people using the plant, not 50 scripts hammering it.
-async fn run_open(
-    base: &str,
-    token: &str,
-    op: Op,
-    clients: usize,
-    seconds: u64,
-    rows: i64,
-    rate: f64,
-) -> Outcome {
-    let started = tokio::time::Instant::now();
-    let interval = Duration::from_secs_f64(clients as f64 / rate);
-    let count = (seconds as f64 * rate / clients as f64) as u64;
+async fn run(base: &str, token: &str, op: Op, clients: usize, rows: i64, load: Load) -> Outcome {
+    use tokio::time::Instant;
+    let started = Instant::now();
     let mut tasks = Vec::new();
     for c in 0..clients {
         let base = base.to_string();
@@ -414,11 +345,23 @@ async fn run_open(
             } else {
                 None
             };
-            // Spread the clients' first sends over one interval.
-            let first = tokio::time::Instant::now() + interval.mul_f64(c as f64 / clients as f64);
             let (mut lat, mut errors, mut first_error) = (Vec::new(), 0u64, None);
-            for n in 1..=count {
-                let due = first + interval * (n as u32 - 1);
+            let begun = Instant::now();
+            for n in 1u64.. {
+                // When this request counts from; None when the client is done.
+                let due = match load {
+                    Load::Closed { seconds } => {
+                        Some(Instant::now()).filter(|t| *t < begun + Duration::from_secs(seconds))
+                    }
+                    Load::Open { seconds, rate } => {
+                        let interval = Duration::from_secs_f64(clients as f64 / rate);
+                        // Spread the clients' first sends over one interval.
+                        let first = begun + interval.mul_f64(c as f64 / clients as f64);
+                        let due = first + interval.mul_f64((n - 1) as f64);
+                        (due < begun + Duration::from_secs(seconds)).then_some(due)
+                    }
+                };
+                let Some(due) = due else { break };
                 tokio::time::sleep_until(due).await;
                 let req = request_for(&http, &base, op, c, n, rows, own);
                 match req.header("authorization", &auth).send().await {
@@ -609,7 +552,15 @@ async fn main() {
         .into_iter()
         .enumerate()
         {
-            let o = run(url, tok, op, a.clients, a.seconds, a.rows).await;
+            let o = run(
+                url,
+                tok,
+                op,
+                a.clients,
+                a.rows,
+                Load::Closed { seconds: a.seconds },
+            )
+            .await;
             let rps = o.latencies_us.len() as f64 / o.elapsed.as_secs_f64();
             tput[i] = rps;
             let line = format!(
@@ -657,7 +608,18 @@ async fn main() {
             ("shopfloor", &base, token.as_str()),
             ("floor", &floor, "none"),
         ] {
-            let o = run_open(url, tok, op, a.clients, a.seconds, a.rows, a.open_rate).await;
+            let o = run(
+                url,
+                tok,
+                op,
+                a.clients,
+                a.rows,
+                Load::Open {
+                    seconds: a.seconds,
+                    rate: a.open_rate,
+                },
+            )
+            .await;
             let line = format!(
                 "| {op:?} | {name} | {} | {} | {:.0} | {:.1} | {:.1} | {:.1} |",
                 o.latencies_us.len(),
