@@ -453,6 +453,28 @@ fn request_for(
     }
 }
 
+/// Prints one table row of figures (and the first error, if any) and adds it to the report.
+fn report_row(report: &mut String, op: Op, name: &str, o: &Outcome) {
+    let line = format!(
+        "| {op:?} | {name} | {} | {} | {:.0} | {:.1} | {:.1} | {:.1} |",
+        o.latencies_us.len(),
+        o.errors,
+        o.latencies_us.len() as f64 / o.elapsed.as_secs_f64(),
+        pct(&o.latencies_us, 0.50),
+        pct(&o.latencies_us, 0.95),
+        pct(&o.latencies_us, 0.99)
+    );
+    println!("{line}");
+    report.push_str(&line);
+    report.push('\n');
+    if let Some(e) = &o.first_error {
+        println!(
+            "    first error: {}",
+            e.chars().take(200).collect::<String>()
+        );
+    }
+}
+
 fn pct(sorted: &[u64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -561,25 +583,8 @@ async fn main() {
                 Load::Closed { seconds: a.seconds },
             )
             .await;
-            let rps = o.latencies_us.len() as f64 / o.elapsed.as_secs_f64();
-            tput[i] = rps;
-            let line = format!(
-                "| {op:?} | {name} | {} | {} | {rps:.0} | {:.1} | {:.1} | {:.1} |",
-                o.latencies_us.len(),
-                o.errors,
-                pct(&o.latencies_us, 0.50),
-                pct(&o.latencies_us, 0.95),
-                pct(&o.latencies_us, 0.99)
-            );
-            println!("{line}");
-            report.push_str(&line);
-            report.push('\n');
-            if let Some(e) = o.first_error {
-                println!(
-                    "    first error: {}",
-                    e.chars().take(200).collect::<String>()
-                );
-            }
+            tput[i] = o.latencies_us.len() as f64 / o.elapsed.as_secs_f64();
+            report_row(&mut report, op, name, &o);
         }
         ratios.push((op, tput[0] / tput[1]));
     }
@@ -620,24 +625,7 @@ async fn main() {
                 },
             )
             .await;
-            let line = format!(
-                "| {op:?} | {name} | {} | {} | {:.0} | {:.1} | {:.1} | {:.1} |",
-                o.latencies_us.len(),
-                o.errors,
-                o.latencies_us.len() as f64 / o.elapsed.as_secs_f64(),
-                pct(&o.latencies_us, 0.50),
-                pct(&o.latencies_us, 0.95),
-                pct(&o.latencies_us, 0.99)
-            );
-            println!("{line}");
-            report.push_str(&line);
-            report.push('\n');
-            if let Some(e) = o.first_error {
-                println!(
-                    "    first error: {}",
-                    e.chars().take(200).collect::<String>()
-                );
-            }
+            report_row(&mut report, op, name, &o);
         }
     }
     println!("\nWhat the browser downloads (target: wasm < 400 KB brotli):");
