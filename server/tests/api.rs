@@ -329,6 +329,40 @@ on_both!(
             v.as_object_mut().unwrap().remove("server_now");
         }
         assert_eq!(answered, stored);
+
+        // The machine is retired: a retry of the report already taken still
+        // gets its answer, a new report is refused at the field.
+        let set_active = |active: i64| {
+            sqlx::query("UPDATE machines SET active = $1 WHERE id = $2")
+                .bind(active)
+                .bind(m)
+                .execute(&app.svc.db.write)
+        };
+        set_active(0).await.unwrap();
+        let (s3, r3) = json(
+            op.post_idem(
+                "/api/v1/maintenance/requests",
+                "retry-key-0001",
+                body.clone(),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!((s3, &r3["id"]), (201, &r1["id"]), "{r3}");
+        let (s4, r4) = json(
+            op.post(
+                "/api/v1/maintenance/requests",
+                new_request(m, "After retirement"),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(
+            (s4, r4["field"].as_str()),
+            (422, Some("machine_id")),
+            "{r4}"
+        );
+        set_active(1).await.unwrap();
         assert_eq!(app.count("maintenance_requests").await, before + 1);
 
         // Five concurrent retries of another create: still one row.

@@ -108,6 +108,22 @@ where
     }
 }
 
+/// The stored answer when this exact request was already applied with this
+/// key: for a check made before [`run_once`] that would refuse a retry of a
+/// change that has since made the check fail (say, a machine retired after
+/// the report was taken).
+pub async fn replay<T: DeserializeOwned>(
+    db: &Db,
+    user_id: i64,
+    key: Option<&str>,
+    scope: &str,
+    request: &impl Serialize,
+) -> Result<Option<T>> {
+    let Some(key) = key else { return Ok(None) };
+    validate_key(key)?;
+    lookup(db, user_id, key, scope, &hash_request(scope, request)).await
+}
+
 /// The stored answer for a key, or a field error when the key was used for
 /// a different request.
 async fn lookup<T: DeserializeOwned>(

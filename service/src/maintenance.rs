@@ -439,6 +439,8 @@ async fn insert_event(
     Ok(())
 }
 
+const CREATE_SCOPE: &str = "maintenance.create";
+
 pub async fn create(
     svc: &Services,
     user: &CurrentUser,
@@ -448,37 +450,49 @@ pub async fn create(
 ) -> Result<Request> {
     user.require(Module::Maintenance, Action::Create)?;
     let new = input.parse()?;
+    // The machine and the priority's SLA policy in one read, on the read pool,
+    // so SQLite's single writer is held only for the writes. (A report taken
+    // in the very instant its machine is retired may still be recorded.)
+    let machine = sqlx::query(
+        "SELECT m.active, m.code, m.name, p.response_minutes, p.resolution_minutes FROM machines m \
+         LEFT JOIN sla_policies p ON p.priority = $2 WHERE m.id = $1",
+    )
+    .bind(new.machine_id)
+    .bind(new.priority.as_str())
+    .fetch_optional(&svc.db.read)
+    .await
+    .ctx("find machine")?
+    .ok_or_else(|| AppError::field("machine_id", "no such machine"));
+    let machine = match machine {
+        Ok(m) if m.try_get::<i64, _>("active").ctx("decode machine")? != 0 => m,
+        refused => {
+            // A retry of a report taken before the machine was retired gets its answer.
+            if let Some(done) =
+                idempotency::replay(&svc.db, user.id, idem_key, CREATE_SCOPE, input).await?
+            {
+                return Ok(done);
+            }
+            refused?;
+            return Err(AppError::field("machine_id", "this machine is retired").into());
+        }
+    };
+    let minutes = |c: &str| machine.try_get::<Option<i64>, _>(c).ctx("decode policy");
+    let policy = match (minutes("response_minutes")?, minutes("resolution_minutes")?) {
+        (Some(response_minutes), Some(resolution_minutes)) => SlaPolicy {
+            priority: new.priority,
+            response_minutes,
+            resolution_minutes,
+        },
+        _ => SlaPolicy::default_for(new.priority),
+    };
     let (request, fresh) = idempotency::run_once(
         &svc.db,
         user.id,
         idem_key,
-        "maintenance.create",
+        CREATE_SCOPE,
         input,
         now,
         move |mut tx: Tx| Box::pin(async move {
-            // The machine and the priority's SLA policy in one read.
-            let machine = sqlx::query(
-                "SELECT m.active, m.code, m.name, p.response_minutes, p.resolution_minutes FROM machines m \
-                 LEFT JOIN sla_policies p ON p.priority = $2 WHERE m.id = $1",
-            )
-            .bind(new.machine_id)
-            .bind(new.priority.as_str())
-            .fetch_optional(&mut *tx)
-            .await
-            .ctx("find machine")?
-            .ok_or_else(|| AppError::field("machine_id", "no such machine"))?;
-            if machine.try_get::<i64, _>("active").ctx("decode machine")? == 0 {
-                return Err(AppError::field("machine_id", "this machine is retired").into());
-            }
-            let minutes = |c: &str| machine.try_get::<Option<i64>, _>(c).ctx("decode policy");
-            let policy = match (minutes("response_minutes")?, minutes("resolution_minutes")?) {
-                (Some(response_minutes), Some(resolution_minutes)) => SlaPolicy {
-                    priority: new.priority,
-                    response_minutes,
-                    resolution_minutes,
-                },
-                _ => SlaPolicy::default_for(new.priority),
-            };
             let clock = SlaClock::new(now, &policy);
             let next = next_check(&clock, &BreachState::default());
             let id: i64 = sqlx::query(
