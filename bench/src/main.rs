@@ -556,6 +556,11 @@ async fn main() {
         .unwrap()
         .to_string();
     let floor = start_floor(&db_url).await;
+    // Who is measured: Shopfloor through its REST API, and the floor.
+    let targets = [
+        ("shopfloor", base.as_str(), token.as_str()),
+        ("floor", floor.as_str(), "none"),
+    ];
 
     println!(
         "\n{} clients, {} s per operation and target, {} seeded requests, SQLite\n",
@@ -567,13 +572,7 @@ async fn main() {
     let mut ratios = Vec::new();
     for op in [Op::List, Op::Detail, Op::Create, Op::Transition] {
         let mut tput = [0.0; 2];
-        for (i, (name, url, tok)) in [
-            ("shopfloor", &base, token.as_str()),
-            ("floor", &floor, "none"),
-        ]
-        .into_iter()
-        .enumerate()
-        {
+        for (i, (name, url, tok)) in targets.into_iter().enumerate() {
             let o = run(
                 url,
                 tok,
@@ -609,10 +608,7 @@ async fn main() {
     report.push_str(table);
     report.push('\n');
     for op in [Op::List, Op::Detail, Op::Create, Op::Transition] {
-        for (name, url, tok) in [
-            ("shopfloor", &base, token.as_str()),
-            ("floor", &floor, "none"),
-        ] {
+        for (name, url, tok) in targets {
             let o = run(
                 url,
                 tok,

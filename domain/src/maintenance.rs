@@ -634,6 +634,19 @@ impl Request {
     pub fn available_transitions(&self) -> Vec<Transition> {
         Transition::available_from(self.status)
     }
+
+    /// Sets the fields that follow from the SLA clock (due times, when it was
+    /// acknowledged and resolved) and the server's clock, as at `now`.
+    pub fn with_clock_times(mut self, now: Millis) -> Self {
+        use crate::time::format_iso;
+        let c = &self.clock;
+        self.response_due_at = format_iso(c.response_due());
+        self.resolution_due_at = format_iso(c.resolution_due(now));
+        self.acknowledged_at = c.acknowledged_at.map(format_iso);
+        self.resolved_at = c.resolved_at.map(format_iso);
+        self.server_now = format_iso(now);
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -6,6 +6,16 @@ use common::*;
 use domain::maintenance::NewRequestInput;
 use serde_json::{json, Value};
 
+/// How many events of a kind a request detail's timeline holds.
+fn timeline_count(detail: &Value, kind: &str) -> usize {
+    detail["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == kind)
+        .count()
+}
+
 fn new_request(machine_id: i64, title: &str) -> Value {
     json!({ "machine_id": machine_id, "kind": "breakdown", "priority": "high", "title": title })
 }
@@ -411,13 +421,7 @@ on_both!(
                 .await,
         )
         .await;
-        let acks = detail["timeline"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|e| e["kind"] == "acknowledge")
-            .count();
-        assert_eq!(acks, 1);
+        assert_eq!(timeline_count(&detail, "acknowledge"), 1);
         // Without the key, a second acknowledge is an illegal transition.
         let (c, rc) = json(tech.post(&path, json!({})).await).await;
         assert_eq!((c, rc["code"].as_str()), (409, Some("conflict")));
@@ -438,13 +442,7 @@ on_both!(
                 .await,
         )
         .await;
-        let starts = detail["timeline"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|e| e["kind"] == "start")
-            .count();
-        assert_eq!(starts, 1);
+        assert_eq!(timeline_count(&detail, "start"), 1);
         assert_eq!(detail["request"]["version"].as_i64(), Some(versions[0]));
         app.finish().await;
     }

@@ -81,23 +81,6 @@ fn request_of(row: &Row, now: i64) -> Result<Request> {
     .with_clock_times(now))
 }
 
-/// The fields a request shows that follow from its SLA clock, as at `now`.
-trait ClockTimes {
-    fn with_clock_times(self, now: i64) -> Self;
-}
-
-impl ClockTimes for Request {
-    fn with_clock_times(mut self, now: i64) -> Self {
-        let c = &self.clock;
-        self.response_due_at = format_iso(c.response_due());
-        self.resolution_due_at = format_iso(c.resolution_due(now));
-        self.acknowledged_at = c.acknowledged_at.map(format_iso);
-        self.resolved_at = c.resolved_at.map(format_iso);
-        self.server_now = format_iso(now);
-        self
-    }
-}
-
 // ---------- machines ----------
 
 /// Machines for a user who may see maintenance or master data.
