@@ -8,13 +8,13 @@ pub mod call;
 pub mod components;
 pub mod live;
 pub mod maintenance;
+pub mod nav;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod toast;
 
 use components::ConnectionBanner;
 use domain::auth::CurrentUser;
-use domain::perm::{Action, Module};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
@@ -95,7 +95,8 @@ fn Layout() -> impl IntoView {
                     Effect::new(|_| live::start_live_events());
                     view! {
                         <div class="app">
-                            <Nav user=user />
+                            <Topbar user=user.clone() />
+                            <nav::Nav user=user />
                             <main class="content"><Outlet /></main>
                         </div>
                     }.into_any()
@@ -107,51 +108,8 @@ fn Layout() -> impl IntoView {
     }
 }
 
-/// Simple stroke icons drawn here (system fonts on plant PCs lack emoji).
-fn icon(name: &'static str) -> impl IntoView {
-    let shape = match name {
-        "maintenance" => view! { <path d="M4 20 L13 11" /><circle cx="16" cy="8" r="4" /> }.into_any(),
-        "machines" => view! { <circle cx="12" cy="12" r="7" stroke-dasharray="3 2" /><circle cx="12" cy="12" r="2.5" /> }.into_any(),
-        "sla" => view! { <circle cx="12" cy="13" r="8" /><path d="M12 8 V13 L15 15 M9 2 H15" /> }.into_any(),
-        "users" => view! { <circle cx="12" cy="8" r="4" /><path d="M4 21 C4 15 20 15 20 21" /> }.into_any(),
-        "roles" => view! { <circle cx="8" cy="12" r="4" /><path d="M12 12 H21 M18 12 V16 M21 12 V15" /> }.into_any(),
-        "audit" => view! { <path d="M6 4 H18 V20 H6 Z M9 9 H15 M9 13 H15 M9 17 H13" /> }.into_any(),
-        _ => view! { <circle cx="12" cy="9" r="4" /><path d="M5 21 C5 15 19 15 19 21" /> }.into_any(),
-    };
-    view! {
-        <svg class="nav-icon" viewBox="0 0 24 24" width="22" height="22" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">
-            {shape}
-        </svg>
-    }
-}
-
 #[component]
-fn Nav(user: CurrentUser) -> impl IntoView {
-    // Path, label, icon, and the module the user must be able to view.
-    const ITEMS: [(&str, &str, &str, Option<Module>); 7] = [
-        (
-            "/maintenance",
-            "Maintenance",
-            "maintenance",
-            Some(Module::Maintenance),
-        ),
-        (
-            "/master/machines",
-            "Machines",
-            "machines",
-            Some(Module::Master),
-        ),
-        ("/maintenance/sla", "SLA", "sla", Some(Module::Maintenance)),
-        ("/admin/users", "Users", "users", Some(Module::Admin)),
-        ("/admin/roles", "Roles", "roles", Some(Module::Admin)),
-        ("/admin/audit", "Audit", "audit", Some(Module::Admin)),
-        ("/account", "Account", "account", None),
-    ];
-    let items: Vec<(&str, &str, &'static str)> = ITEMS
-        .into_iter()
-        .filter(|(_, _, _, m)| m.is_none_or(|m| user.can(m, Action::View)))
-        .map(|(h, l, i, _)| (h, l, i))
-        .collect();
+fn Topbar(user: CurrentUser) -> impl IntoView {
     let plant = live::client_config().plant_name;
     view! {
         <header class="topbar">
@@ -159,22 +117,13 @@ fn Nav(user: CurrentUser) -> impl IntoView {
             <span class="plant">{plant}</span>
             <span class="who" data-testid="who">{user.display_name.clone()}</span>
         </header>
-        <nav class="nav" aria-label="Main">
-            {items.into_iter().map(|(href, label, name)| view! {
-                <A href=href attr:class="nav-item">{icon(name)}<span class="nav-label">{label}</span></A>
-            }).collect_view()}
-        </nav>
     }
 }
 
 #[component]
 fn Home() -> impl IntoView {
     let user = expect_context::<CurrentUser>();
-    let first = if user.can(Module::Maintenance, Action::View) {
-        "/maintenance"
-    } else {
-        "/account"
-    };
+    let first = domain::registry::home_for(&user.roles, |p| user.can(p.module, p.action));
     view! { <Redirect path=first /> }
 }
 

@@ -1,0 +1,505 @@
+//! The module registry: every module of Shopfloor is declared here, once.
+//! The navigation, the page guard, the permission matrix, the metrics route
+//! buckets and the live-event topics are all derived from it; nothing else in
+//! the code base lists the modules. Adding a module = one `Module` variant in
+//! `perm.rs` and one arm in [`Module::def`] (the compiler finds a missing one).
+
+use crate::perm::{Action, Module, Permission};
+
+/// How the sidebar groups its entries on a desktop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NavGroup {
+    Production,
+    QualityAndMaintenance,
+    StockAndBuying,
+    Money,
+    Administration,
+}
+
+impl NavGroup {
+    pub const ALL: &'static [NavGroup] = &[
+        NavGroup::Production,
+        NavGroup::QualityAndMaintenance,
+        NavGroup::StockAndBuying,
+        NavGroup::Money,
+        NavGroup::Administration,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            NavGroup::Production => "Production",
+            NavGroup::QualityAndMaintenance => "Quality & maintenance",
+            NavGroup::StockAndBuying => "Stock & buying",
+            NavGroup::Money => "Money",
+            NavGroup::Administration => "Administration",
+        }
+    }
+}
+
+/// One screen in the navigation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NavEntry {
+    pub href: &'static str,
+    pub label: &'static str,
+    /// A name the app's icon set knows (`app::nav::icon`).
+    pub icon: &'static str,
+    /// What the user must hold to see the entry (None: every signed-in user).
+    pub needs: Option<Permission>,
+}
+
+/// Everything the rest of the code base needs to know about a module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModuleDef {
+    pub module: Module,
+    pub label: &'static str,
+    pub group: NavGroup,
+    /// First segment of its pages (`/maintenance/...`); signed-in only.
+    pub page_prefix: &'static str,
+    /// Its REST prefix under `/api/v1`, as integrators know it (PRODUCT.md).
+    pub api_prefix: &'static str,
+    /// The actions that mean something for this module (the permission matrix's columns).
+    pub actions: &'static [Action],
+    /// Its screens, in menu order; empty while the module has none yet.
+    pub nav: &'static [NavEntry],
+    /// Whether it publishes live events (SSE topic = the module's name).
+    pub live: bool,
+}
+
+const ALL_ACTIONS: &[Action] = Action::ALL;
+const NO_APPROVE: &[Action] = &[Action::View, Action::Create, Action::Update, Action::Delete];
+const VIEW_ONLY: &[Action] = &[Action::View];
+
+const fn entry(
+    href: &'static str,
+    label: &'static str,
+    icon: &'static str,
+    module: Module,
+    action: Action,
+) -> NavEntry {
+    NavEntry {
+        href,
+        label,
+        icon,
+        needs: Some(Permission::new(module, action)),
+    }
+}
+
+const fn def(
+    module: Module,
+    label: &'static str,
+    group: NavGroup,
+    page_prefix: &'static str,
+    api_prefix: &'static str,
+    actions: &'static [Action],
+) -> ModuleDef {
+    ModuleDef {
+        module,
+        label,
+        group,
+        page_prefix,
+        api_prefix,
+        actions,
+        nav: &[],
+        live: false,
+    }
+}
+
+const MAINTENANCE: ModuleDef = ModuleDef {
+    nav: &[
+        entry(
+            "/maintenance",
+            "Maintenance",
+            "maintenance",
+            Module::Maintenance,
+            Action::View,
+        ),
+        entry(
+            "/maintenance/new",
+            "Report",
+            "report",
+            Module::Maintenance,
+            Action::Create,
+        ),
+        entry(
+            "/maintenance/sla",
+            "SLA",
+            "sla",
+            Module::Maintenance,
+            Action::View,
+        ),
+    ],
+    live: true,
+    ..def(
+        Module::Maintenance,
+        "Maintenance",
+        NavGroup::QualityAndMaintenance,
+        "/maintenance",
+        "/maintenance",
+        ALL_ACTIONS,
+    )
+};
+
+const MASTER: ModuleDef = ModuleDef {
+    nav: &[entry(
+        "/master/machines",
+        "Machines",
+        "machines",
+        Module::Master,
+        Action::View,
+    )],
+    ..def(
+        Module::Master,
+        "Master data",
+        NavGroup::Production,
+        "/master",
+        "/master",
+        NO_APPROVE,
+    )
+};
+
+const ADMIN: ModuleDef = ModuleDef {
+    nav: &[
+        entry(
+            "/admin/users",
+            "Users",
+            "users",
+            Module::Admin,
+            Action::View,
+        ),
+        entry(
+            "/admin/roles",
+            "Roles",
+            "roles",
+            Module::Admin,
+            Action::View,
+        ),
+        entry(
+            "/admin/audit",
+            "Audit",
+            "audit",
+            Module::Admin,
+            Action::View,
+        ),
+    ],
+    ..def(
+        Module::Admin,
+        "Admin",
+        NavGroup::Administration,
+        "/admin",
+        "/admin",
+        NO_APPROVE,
+    )
+};
+
+const ORDERS: ModuleDef = def(
+    Module::Orders,
+    "Orders",
+    NavGroup::Production,
+    "/orders",
+    "/orders",
+    ALL_ACTIONS,
+);
+const PPIC: ModuleDef = def(
+    Module::Ppic,
+    "Planning",
+    NavGroup::Production,
+    "/ppic",
+    "/ppic",
+    ALL_ACTIONS,
+);
+const WAREHOUSE: ModuleDef = def(
+    Module::Warehouse,
+    "Warehouse",
+    NavGroup::StockAndBuying,
+    "/warehouse",
+    "/warehouse",
+    ALL_ACTIONS,
+);
+const PURCHASING: ModuleDef = def(
+    Module::Purchasing,
+    "Purchasing",
+    NavGroup::StockAndBuying,
+    "/purchasing",
+    "/purchasing",
+    ALL_ACTIONS,
+);
+const QUALITY: ModuleDef = def(
+    Module::Quality,
+    "Quality",
+    NavGroup::QualityAndMaintenance,
+    "/quality",
+    "/quality",
+    ALL_ACTIONS,
+);
+const FINANCE: ModuleDef = def(
+    Module::Finance,
+    "Finance",
+    NavGroup::Money,
+    "/finance",
+    "/finance",
+    NO_APPROVE,
+);
+const IMPORT_EXPORT: ModuleDef = def(
+    Module::ImportExport,
+    "Import / export",
+    NavGroup::Administration,
+    "/import-export",
+    "/import-export",
+    NO_APPROVE,
+);
+const DASHBOARD: ModuleDef = def(
+    Module::Dashboard,
+    "Dashboard",
+    NavGroup::Production,
+    "/dashboard",
+    "/dashboard",
+    VIEW_ONLY,
+);
+const WHATSAPP: ModuleDef = def(
+    Module::Whatsapp,
+    "WhatsApp",
+    NavGroup::Administration,
+    "/whatsapp",
+    "/whatsapp",
+    NO_APPROVE,
+);
+
+impl Module {
+    /// The module's one declaration. An exhaustive match: a new `Module`
+    /// variant does not compile until it is declared here.
+    pub const fn def(self) -> &'static ModuleDef {
+        match self {
+            Module::Admin => &ADMIN,
+            Module::Master => &MASTER,
+            Module::Orders => &ORDERS,
+            Module::Ppic => &PPIC,
+            Module::Warehouse => &WAREHOUSE,
+            Module::Purchasing => &PURCHASING,
+            Module::Quality => &QUALITY,
+            Module::Maintenance => &MAINTENANCE,
+            Module::Finance => &FINANCE,
+            Module::ImportExport => &IMPORT_EXPORT,
+            Module::Dashboard => &DASHBOARD,
+            Module::Whatsapp => &WHATSAPP,
+        }
+    }
+}
+
+/// Every module's declaration, in `Module::ALL` order.
+pub fn modules() -> impl Iterator<Item = &'static ModuleDef> {
+    Module::ALL.iter().map(|m| m.def())
+}
+
+/// Pages every signed-in user has, whatever their permissions.
+pub const ACCOUNT: NavEntry = NavEntry {
+    href: "/account",
+    label: "Account",
+    icon: "account",
+    needs: None,
+};
+
+/// Whether a GET of this path is a signed-in page (the page guard sends
+/// signed-out visitors to the sign-in page first).
+pub fn is_app_page(path: &str) -> bool {
+    let under = |p: &str| path == p || path.strip_prefix(p).is_some_and(|r| r.starts_with('/'));
+    path == "/" || under(ACCOUNT.href) || modules().any(|d| under(d.page_prefix))
+}
+
+/// A bounded label for request metrics of a path no route matched: the
+/// module's page prefix (`/maintenance/*`), a static asset folder, or `other`.
+pub fn metrics_bucket(path: &str) -> String {
+    for p in ["/pkg/", "/sfn/", "/icons/", "/api/v1/"] {
+        if path.starts_with(p) {
+            return format!("{p}*");
+        }
+    }
+    for d in modules() {
+        if path == d.page_prefix {
+            return path.to_string();
+        }
+        if path
+            .strip_prefix(d.page_prefix)
+            .is_some_and(|r| r.starts_with('/'))
+        {
+            return format!("{}/*", d.page_prefix);
+        }
+    }
+    match path {
+        "/" | "/login" | "/reset" | "/account" | "/sw.js" | "/manifest.webmanifest" => {
+            path.to_string()
+        }
+        _ => "other".into(),
+    }
+}
+
+/// The screens of the role's daily work, most used first: the phone's bottom
+/// bar shows the first four the user may open, and the first is their home.
+pub fn favourites(role: &str) -> &'static [&'static str] {
+    match role {
+        "operator" => &["/maintenance/new", "/maintenance", "/master/machines"],
+        "maintenance" => &["/maintenance", "/maintenance/sla", "/master/machines"],
+        "supervisor" => &["/maintenance", "/maintenance/sla", "/maintenance/new"],
+        "planner" => &["/maintenance", "/master/machines"],
+        "quality" => &["/maintenance", "/maintenance/new"],
+        "warehouse" => &["/master/machines", "/maintenance"],
+        "finance" => &["/maintenance"],
+        "admin" => &[
+            "/admin/users",
+            "/maintenance",
+            "/admin/roles",
+            "/admin/audit",
+        ],
+        _ => &[],
+    }
+}
+
+/// A user's navigation: the entries they may open, ranked by their roles'
+/// favourites and then in registry order, with the account page last.
+pub fn nav_for(roles: &[String], can: impl Fn(Permission) -> bool) -> Vec<NavEntry> {
+    let visible: Vec<NavEntry> = modules()
+        .flat_map(|d| d.nav.iter().copied())
+        .filter(|e| e.needs.is_none_or(&can))
+        .collect();
+    let mut ranked: Vec<NavEntry> = Vec::with_capacity(visible.len() + 1);
+    for role in roles {
+        for href in favourites(role) {
+            if let Some(e) = visible.iter().find(|e| e.href == *href) {
+                if !ranked.contains(e) {
+                    ranked.push(*e);
+                }
+            }
+        }
+    }
+    for e in visible {
+        if !ranked.contains(&e) {
+            ranked.push(e);
+        }
+    }
+    ranked.push(ACCOUNT);
+    ranked
+}
+
+/// Where a user lands after signing in: the first screen of their navigation.
+pub fn home_for(roles: &[String], can: impl Fn(Permission) -> bool) -> &'static str {
+    nav_for(roles, can)
+        .first()
+        .map(|e| e.href)
+        .unwrap_or(ACCOUNT.href)
+}
+
+/// The module an entry belongs to, for grouping the sidebar.
+pub fn group_of(entry: &NavEntry) -> NavGroup {
+    entry
+        .needs
+        .map_or(NavGroup::Administration, |p| p.module.def().group)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_module_is_declared_once_with_its_own_prefixes() {
+        let defs: Vec<_> = modules().collect();
+        assert_eq!(defs.len(), Module::ALL.len());
+        for (i, d) in defs.iter().enumerate() {
+            assert_eq!(
+                d.module,
+                Module::ALL[i],
+                "def() maps {:?} to its own entry",
+                d.module
+            );
+            assert!(d.page_prefix.starts_with('/') && d.api_prefix.starts_with('/'));
+            assert!(!d.actions.is_empty() && d.actions.contains(&Action::View));
+            for other in &defs[i + 1..] {
+                assert_ne!(d.page_prefix, other.page_prefix);
+                assert_ne!(d.api_prefix, other.api_prefix);
+            }
+            for e in d.nav {
+                assert!(
+                    e.href == d.page_prefix || e.href.starts_with(&format!("{}/", d.page_prefix)),
+                    "{} lies under {}",
+                    e.href,
+                    d.page_prefix
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn page_guard_covers_module_pages_and_nothing_public() {
+        for p in [
+            "/",
+            "/maintenance",
+            "/maintenance/12",
+            "/admin/users",
+            "/account",
+            "/ppic/gantt",
+        ] {
+            assert!(is_app_page(p), "{p}");
+        }
+        for p in [
+            "/login",
+            "/reset",
+            "/pkg/shopfloor.wasm",
+            "/sw.js",
+            "/maintenancex",
+            "/api/v1/auth/login",
+        ] {
+            assert!(!is_app_page(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn metrics_buckets_are_bounded() {
+        assert_eq!(metrics_bucket("/maintenance/123"), "/maintenance/*");
+        assert_eq!(metrics_bucket("/maintenance"), "/maintenance");
+        assert_eq!(metrics_bucket("/pkg/x.wasm"), "/pkg/*");
+        assert_eq!(metrics_bucket("/ppic/orders/7"), "/ppic/*");
+        assert_eq!(metrics_bucket("/wp-admin.php"), "other");
+    }
+
+    fn grants(role: &str) -> impl Fn(Permission) -> bool {
+        let g = crate::perm::default_grants(role);
+        move |p| g.contains(&p)
+    }
+
+    #[test]
+    fn each_seeded_role_gets_a_home_it_may_open_and_account_last() {
+        for (role, _) in crate::perm::SEEDED_ROLES {
+            let roles = vec![role.to_string()];
+            let nav = nav_for(&roles, grants(role));
+            assert_eq!(nav.last(), Some(&ACCOUNT));
+            let can = grants(role);
+            for e in &nav[..nav.len() - 1] {
+                assert!(
+                    e.needs.is_some_and(&can),
+                    "{role} sees {} only with {:?}",
+                    e.href,
+                    e.needs
+                );
+            }
+            let mut hrefs: Vec<_> = nav.iter().map(|e| e.href).collect();
+            hrefs.sort();
+            hrefs.dedup();
+            assert_eq!(hrefs.len(), nav.len(), "{role}: no entry twice");
+        }
+        let op = vec!["operator".to_string()];
+        assert_eq!(home_for(&op, grants("operator")), "/maintenance/new");
+        let admin = vec!["admin".to_string()];
+        assert_eq!(home_for(&admin, grants("admin")), "/admin/users");
+        assert_eq!(home_for(&[], |_| false), "/account");
+    }
+
+    #[test]
+    fn favourites_name_only_declared_screens() {
+        let all: Vec<&str> = modules()
+            .flat_map(|d| d.nav.iter().map(|e| e.href))
+            .collect();
+        for (role, _) in crate::perm::SEEDED_ROLES {
+            for f in favourites(role) {
+                assert!(all.contains(f), "{role}: {f} is not a declared screen");
+            }
+        }
+    }
+}
