@@ -149,12 +149,8 @@ async fn origin_check(allowed: Arc<Vec<String>>, req: Request, next: Next) -> Re
 /// Signed-out visitors to an app page go to the sign-in page (and come back
 /// after), before anything is rendered.
 async fn page_guard(svc: service::Services, req: Request, next: Next) -> Response {
-    let path = req.uri().path();
-    let is_app_page = req.method() == Method::GET
-        && (path == "/"
-            || ["/maintenance", "/master", "/admin", "/account"]
-                .iter()
-                .any(|p| path == *p || path.starts_with(&format!("{p}/"))));
+    let is_app_page =
+        req.method() == Method::GET && domain::registry::is_app_page(req.uri().path());
     if !is_app_page {
         return next.run(req).await;
     }
@@ -194,7 +190,7 @@ async fn metrics_layer(req: Request<Body>, next: Next) -> Response {
         .extensions()
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| bucket(req.uri().path()));
+        .unwrap_or_else(|| domain::registry::metrics_bucket(req.uri().path()));
     let res = next.run(req).await;
     let status = res.status().as_u16().to_string();
     let labels = [("method", method), ("path", path), ("status", status)];
@@ -202,26 +198,4 @@ async fn metrics_layer(req: Request<Body>, next: Next) -> Response {
     metrics::histogram!("http_request_duration_seconds", &labels)
         .record(start.elapsed().as_secs_f64());
     res
-}
-
-/// Unmatched paths are grouped so metrics stay bounded.
-fn bucket(path: &str) -> String {
-    for p in ["/pkg/", "/sfn/", "/icons/", "/api/v1/"] {
-        if path.starts_with(p) {
-            return format!("{p}*");
-        }
-    }
-    if path.starts_with("/maintenance/") {
-        return "/maintenance/*".into();
-    }
-    match path {
-        "/"
-        | "/login"
-        | "/maintenance"
-        | "/account"
-        | "/reset"
-        | "/sw.js"
-        | "/manifest.webmanifest" => path.into(),
-        _ => "other".into(),
-    }
 }

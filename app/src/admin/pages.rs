@@ -162,11 +162,14 @@ pub fn RolesPage() -> impl IntoView {
                                 <table class="table matrix">
                                     <thead><tr><th>"Module"</th>{Action::ALL.iter().map(|a| view! { <th>{a.as_str()}</th> }).collect_view()}</tr></thead>
                                     <tbody>
-                                        {Module::ALL.iter().map(|m| view! {
-                                            <tr><td>{m.as_str()}</td>
+                                        {domain::registry::modules().map(|d| view! {
+                                            <tr><td>{d.label}</td>
                                             {Action::ALL.iter().map(|a| {
-                                                let p = Permission::new(*m, *a);
-                                                view! { <td><PermBox role_id=rid permission=p granted=granted can_edit=can_edit /></td> }
+                                                let p = Permission::new(d.module, *a);
+                                                // Only the actions that mean something for the module.
+                                                d.actions.contains(a).then(|| view! { <PermBox role_id=rid permission=p granted=granted can_edit=can_edit /> })
+                                                    .map(|b| view! { <td>{b}</td> }.into_any())
+                                                    .unwrap_or_else(|| view! { <td class="muted">"—"</td> }.into_any())
                                             }).collect_view()}
                                             </tr>
                                         }).collect_view()}
