@@ -1,0 +1,122 @@
+//! Machines: the list and creating one (master data).
+
+use crate::auth::audit;
+use crate::db::Db;
+use crate::error::{is_unique_violation, DbContext, Result};
+use crate::Services;
+use domain::auth::CurrentUser;
+use domain::maintenance::Machine;
+use domain::perm::{Action, Module};
+use domain::AppError;
+use serde::{Deserialize, Serialize};
+use sqlx::Row as _;
+
+/// Machines for a user who may see maintenance or master data.
+pub async fn list_machines(svc: &Services, user: &CurrentUser) -> Result<Vec<Machine>> {
+    user.require(Module::Maintenance, Action::View)
+        .or_else(|_| user.require(Module::Master, Action::View))?;
+    machines(&svc.db).await
+}
+
+/// Every machine, without a permission check (seeding and internal use).
+pub async fn machines(db: &Db) -> Result<Vec<Machine>> {
+    let rows = sqlx::query(
+        "SELECT m.id, m.code, m.name, COALESCE(w.name, '') AS work_centre, m.active FROM machines m \
+         LEFT JOIN work_centres w ON w.id = m.work_centre_id ORDER BY m.code",
+    )
+    .fetch_all(&db.read)
+    .await
+    .ctx("list machines")?;
+    rows.iter()
+        .map(|r| {
+            Ok(Machine {
+                id: r.try_get("id").ctx("decode machine")?,
+                code: r.try_get("code").ctx("decode machine")?,
+                name: r.try_get("name").ctx("decode machine")?,
+                work_centre: r.try_get("work_centre").ctx("decode machine")?,
+                active: r.try_get::<i64, _>("active").ctx("decode machine")? != 0,
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct NewMachineInput {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub work_centre_code: Option<String>,
+}
+
+pub async fn create_machine(
+    svc: &Services,
+    user: &CurrentUser,
+    input: &NewMachineInput,
+    now: i64,
+) -> Result<Machine> {
+    user.require(Module::Master, Action::Create)?;
+    let code = input.code.trim().to_uppercase();
+    if code.is_empty()
+        || code.len() > 32
+        || !code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(AppError::field("code", "1 to 32 letters, digits, '-' or '_'").into());
+    }
+    let name = input.name.trim();
+    if name.len() < 2 || name.len() > 120 {
+        return Err(AppError::field("name", "2 to 120 characters").into());
+    }
+    let mut tx = svc.db.begin().await?;
+    let wc_id: Option<i64> = match input
+        .work_centre_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(wc) => Some(
+            sqlx::query("SELECT id FROM work_centres WHERE code = $1")
+                .bind(wc.to_uppercase())
+                .fetch_optional(&mut *tx)
+                .await
+                .ctx("find work centre")?
+                .ok_or_else(|| AppError::field("work_centre_code", "no such work centre"))?
+                .try_get(0)
+                .ctx("decode")?,
+        ),
+    };
+    let res = sqlx::query("INSERT INTO machines (code, name, work_centre_id, active, created_at) VALUES ($1, $2, $3, 1, $4) RETURNING id")
+        .bind(&code)
+        .bind(name)
+        .bind(wc_id)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .ctx("insert machine");
+    let id: i64 = match res {
+        Ok(r) => r.try_get(0).ctx("decode")?,
+        Err(e) if is_unique_violation(&e) => {
+            return Err(AppError::field("code", "a machine with this code exists").into())
+        }
+        Err(e) => return Err(e),
+    };
+    audit(
+        &mut tx,
+        Some(user.id),
+        "create",
+        "machine",
+        &id.to_string(),
+        &code,
+        now,
+    )
+    .await?;
+    tx.commit().await.ctx("commit machine")?;
+    let m = machines(&svc.db)
+        .await?
+        .into_iter()
+        .find(|m| m.id == id)
+        .ok_or(AppError::Internal)?;
+    Ok(m)
+}

@@ -1,0 +1,72 @@
+//! SLA policies: the response and resolution targets per priority.
+
+use crate::auth::audit;
+use crate::error::{DbContext, Result};
+use crate::Services;
+use domain::auth::CurrentUser;
+use domain::maintenance::{Priority, SlaPolicy};
+use domain::perm::{Action, Module};
+use sqlx::Row as _;
+
+pub async fn sla_policies(svc: &Services, user: &CurrentUser) -> Result<Vec<SlaPolicy>> {
+    user.require(Module::Maintenance, Action::View)?;
+    let db = &svc.db;
+    let rows =
+        sqlx::query("SELECT priority, response_minutes, resolution_minutes FROM sla_policies")
+            .fetch_all(&db.read)
+            .await
+            .ctx("list sla policies")?;
+    let mut out: Vec<SlaPolicy> = Priority::ALL
+        .iter()
+        .map(|p| SlaPolicy::default_for(*p))
+        .collect();
+    for r in rows {
+        let p: String = r.try_get(0).ctx("decode")?;
+        if let Some(pol) = out.iter_mut().find(|x| x.priority.as_str() == p) {
+            pol.response_minutes = r.try_get(1).ctx("decode")?;
+            pol.resolution_minutes = r.try_get(2).ctx("decode")?;
+        }
+    }
+    Ok(out)
+}
+
+/// Changes the targets for one priority; applies to requests created afterwards.
+pub async fn set_sla_policy(
+    svc: &Services,
+    user: &CurrentUser,
+    policy: &SlaPolicy,
+    now: i64,
+) -> Result<SlaPolicy> {
+    user.require(Module::Maintenance, Action::Approve)?;
+    policy.validate()?;
+    let mut tx = svc.db.begin().await?;
+    sqlx::query(
+        "INSERT INTO sla_policies (priority, response_minutes, resolution_minutes) VALUES ($1, $2, $3) \
+         ON CONFLICT (priority) DO UPDATE SET response_minutes = excluded.response_minutes, \
+         resolution_minutes = excluded.resolution_minutes",
+    )
+    .bind(policy.priority.as_str())
+    .bind(policy.response_minutes)
+    .bind(policy.resolution_minutes)
+    .execute(&mut *tx)
+    .await
+    .ctx("upsert sla policy")?;
+    let detail = format!(
+        "{} {}m/{}m",
+        policy.priority.as_str(),
+        policy.response_minutes,
+        policy.resolution_minutes
+    );
+    audit(
+        &mut tx,
+        Some(user.id),
+        "update",
+        "sla_policy",
+        policy.priority.as_str(),
+        &detail,
+        now,
+    )
+    .await?;
+    tx.commit().await.ctx("commit sla policy")?;
+    Ok(*policy)
+}
