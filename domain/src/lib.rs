@@ -9,4 +9,4 @@ pub mod maintenance;
 pub mod perm;
 pub mod time;
 
-pub use error::{AppError, FieldError};
+pub use error::{AppError, FieldError, UnknownValue};

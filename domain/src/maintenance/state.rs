@@ -1,7 +1,7 @@
 //! The request lifecycle: its states, the transitions between them, and the
 //! other enumerations a request row holds (priority, kind).
 
-use crate::error::AppError;
+use crate::error::{AppError, UnknownValue};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -216,14 +216,42 @@ impl Kind {
         }
     }
 
+    pub const ALL: [Kind; 2] = [Kind::Breakdown, Kind::Preventive];
+
     pub fn parse(s: &str) -> Option<Kind> {
-        match s {
-            "breakdown" => Some(Kind::Breakdown),
-            "preventive" => Some(Kind::Preventive),
-            _ => None,
-        }
+        Kind::ALL.into_iter().find(|x| x.as_str() == s)
     }
 }
+
+/// Reading an enum column: an unknown value is an error, never a default (a
+/// corrupt status must not turn into an open request the monitor escalates).
+macro_rules! from_column {
+    ($($ty:ident => $what:literal),+ $(,)?) => {$(
+        impl TryFrom<String> for $ty {
+            type Error = UnknownValue;
+            fn try_from(value: String) -> Result<Self, UnknownValue> {
+                $ty::parse(&value).ok_or(UnknownValue { what: $what, value })
+            }
+        }
+    )+};
+}
+
+from_column!(Status => "status", Priority => "priority", Kind => "kind");
+
+/// What a timeline entry records: the report, a transition (by its name), a
+/// breach, or an escalation. The database's CHECK constraint lists the same.
+pub const TIMELINE_KINDS: [&str; 10] = [
+    "created",
+    "acknowledge",
+    "start",
+    "wait_for_parts",
+    "resume",
+    "resolve",
+    "close",
+    "cancel",
+    "breach",
+    "escalation",
+];
 
 #[cfg(test)]
 mod tests {
@@ -262,6 +290,30 @@ mod tests {
                     other => panic!("{from:?} --{t:?}--> should be refused, got {other:?}"),
                 }
             }
+        }
+    }
+
+    #[test]
+    fn stored_values_read_back_or_fail() {
+        for s in Status::ALL {
+            assert_eq!(Status::try_from(s.as_str().to_string()), Ok(s));
+        }
+        for p in Priority::ALL {
+            assert_eq!(Priority::try_from(p.as_str().to_string()), Ok(p));
+        }
+        for k in Kind::ALL {
+            assert_eq!(Kind::try_from(k.as_str().to_string()), Ok(k));
+        }
+        let err = Status::try_from("reopened".to_string()).unwrap_err();
+        assert_eq!(err.to_string(), "unknown status \"reopened\"");
+        assert!(Priority::try_from("Urgent".to_string()).is_err());
+        assert!(Kind::try_from(String::new()).is_err());
+    }
+
+    #[test]
+    fn every_transition_is_a_timeline_kind() {
+        for t in Transition::ALL {
+            assert!(TIMELINE_KINDS.contains(&t.as_str()), "{t:?}");
         }
     }
 

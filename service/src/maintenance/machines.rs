@@ -9,7 +9,7 @@ use domain::maintenance::Machine;
 use domain::perm::{Action, Module};
 use domain::AppError;
 use serde::{Deserialize, Serialize};
-use sqlx::Row as _;
+use super::rows::MachineRow;
 
 /// Machines for a user who may see maintenance or master data.
 pub async fn list_machines(svc: &Services, user: &CurrentUser) -> Result<Vec<Machine>> {
@@ -20,24 +20,14 @@ pub async fn list_machines(svc: &Services, user: &CurrentUser) -> Result<Vec<Mac
 
 /// Every machine, without a permission check (seeding and internal use).
 pub async fn machines(db: &Db) -> Result<Vec<Machine>> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, MachineRow>(
         "SELECT m.id, m.code, m.name, COALESCE(w.name, '') AS work_centre, m.active FROM machines m \
          LEFT JOIN work_centres w ON w.id = m.work_centre_id ORDER BY m.code",
     )
     .fetch_all(&db.read)
     .await
     .ctx("list machines")?;
-    rows.iter()
-        .map(|r| {
-            Ok(Machine {
-                id: r.try_get("id").ctx("decode machine")?,
-                code: r.try_get("code").ctx("decode machine")?,
-                name: r.try_get("name").ctx("decode machine")?,
-                work_centre: r.try_get("work_centre").ctx("decode machine")?,
-                active: r.try_get::<i64, _>("active").ctx("decode machine")? != 0,
-            })
-        })
-        .collect()
+    Ok(rows.into_iter().map(Machine::from).collect())
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -77,17 +67,15 @@ pub async fn create_machine(
     {
         None => None,
         Some(wc) => Some(
-            sqlx::query("SELECT id FROM work_centres WHERE code = $1")
+            sqlx::query_scalar("SELECT id FROM work_centres WHERE code = $1")
                 .bind(wc.to_uppercase())
                 .fetch_optional(&mut *tx)
                 .await
                 .ctx("find work centre")?
-                .ok_or_else(|| AppError::field("work_centre_code", "no such work centre"))?
-                .try_get(0)
-                .ctx("decode")?,
+                .ok_or_else(|| AppError::field("work_centre_code", "no such work centre"))?,
         ),
     };
-    let res = sqlx::query("INSERT INTO machines (code, name, work_centre_id, active, created_at) VALUES ($1, $2, $3, 1, $4) RETURNING id")
+    let res = sqlx::query_scalar("INSERT INTO machines (code, name, work_centre_id, active, created_at) VALUES ($1, $2, $3, 1, $4) RETURNING id")
         .bind(&code)
         .bind(name)
         .bind(wc_id)
@@ -96,7 +84,7 @@ pub async fn create_machine(
         .await
         .ctx("insert machine");
     let id: i64 = match res {
-        Ok(r) => r.try_get(0).ctx("decode")?,
+        Ok(id) => id,
         Err(e) if is_unique_violation(&e) => {
             return Err(AppError::field("code", "a machine with this code exists").into())
         }

@@ -1,6 +1,8 @@
 //! Requests: reading one with its timeline, listing, and reporting a new one.
 
-use super::rows::{fetch_request, insert_event, request_of, SELECT_REQUEST};
+use super::rows::{
+    fetch_request, insert_event, ReportTargetRow, RequestRow, TimelineRow, SELECT_REQUEST,
+};
 use crate::db::Tx;
 use crate::error::{DbContext, Result};
 use crate::events::Event;
@@ -13,38 +15,22 @@ use domain::maintenance::{
 use domain::perm::{Action, Module};
 use domain::time::format_iso;
 use domain::AppError;
-use sqlx::Row as _;
 
 pub async fn get(svc: &Services, user: &CurrentUser, id: i64, now: i64) -> Result<RequestDetail> {
     user.require(Module::Maintenance, Action::View)?;
     let mut conn = svc.db.read.acquire().await.ctx("acquire")?;
     let request = fetch_request(&mut conn, id, now).await?;
-    let rows = sqlx::query(
+    let timeline = sqlx::query_as::<_, TimelineRow>(
         "SELECT e.at, e.kind, e.from_status, e.to_status, u.display_name AS actor, e.note FROM maintenance_events e \
          LEFT JOIN users u ON u.id = e.actor_id WHERE e.request_id = $1 ORDER BY e.at, e.id",
     )
     .bind(id)
     .fetch_all(&mut *conn)
     .await
-    .ctx("read timeline")?;
-    let timeline = rows
-        .iter()
-        .map(|r| {
-            let st = |c: &str| {
-                r.try_get::<Option<String>, _>(c)
-                    .map(|o| o.and_then(|s| Status::parse(&s)))
-            };
-            Ok(TimelineEvent {
-                at: format_iso(r.try_get("at")?),
-                kind: r.try_get("kind")?,
-                from_status: st("from_status")?,
-                to_status: st("to_status")?,
-                actor: r.try_get("actor")?,
-                note: r.try_get("note")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()
-        .ctx("decode timeline")?;
+    .ctx("read timeline")?
+    .into_iter()
+    .map(TimelineEvent::from)
+    .collect();
     Ok(RequestDetail { request, timeline })
 }
 
@@ -93,7 +79,7 @@ pub async fn list(
         binds.len() + 2
     );
     let mut conn = svc.db.read.acquire().await.ctx("acquire")?;
-    let mut cq = sqlx::query(&count_sql);
+    let mut cq = sqlx::query_scalar::<_, i64>(&count_sql);
     let mut lq = sqlx::query(&list_sql);
     for b in &binds {
         match b {
@@ -107,12 +93,7 @@ pub async fn list(
             }
         }
     }
-    let total: i64 = cq
-        .fetch_one(&mut *conn)
-        .await
-        .ctx("count requests")?
-        .try_get(0)
-        .ctx("decode")?;
+    let total: i64 = cq.fetch_one(&mut *conn).await.ctx("count requests")?;
     let rows = lq
         .bind(limit)
         .bind(offset)
@@ -121,7 +102,7 @@ pub async fn list(
         .ctx("list requests")?;
     let items = rows
         .iter()
-        .map(|r| request_of(r, now))
+        .map(|r| Ok(RequestRow::decode(r)?.into_request(now)))
         .collect::<Result<Vec<_>>>()?;
     Ok(RequestPage {
         items,
@@ -149,7 +130,7 @@ pub async fn create(
     // The machine and the priority's SLA policy in one read, on the read pool,
     // so SQLite's single writer is held only for the writes. (A report taken
     // in the very instant its machine is retired may still be recorded.)
-    let machine = sqlx::query(
+    let machine = sqlx::query_as::<_, ReportTargetRow>(
         "SELECT m.active, m.code, m.name, p.response_minutes, p.resolution_minutes FROM machines m \
          LEFT JOIN sla_policies p ON p.priority = $2 WHERE m.id = $1",
     )
@@ -160,7 +141,7 @@ pub async fn create(
     .ctx("find machine")?
     .ok_or_else(|| AppError::field("machine_id", "no such machine"));
     let machine = match machine {
-        Ok(m) if m.try_get::<i64, _>("active").ctx("decode machine")? != 0 => m,
+        Ok(m) if m.active.0 => m,
         refused => {
             // A retry of a report taken before the machine was retired gets its answer.
             if let Some(done) =
@@ -172,8 +153,7 @@ pub async fn create(
             return Err(AppError::field("machine_id", "this machine is retired").into());
         }
     };
-    let minutes = |c: &str| machine.try_get::<Option<i64>, _>(c).ctx("decode policy");
-    let policy = match (minutes("response_minutes")?, minutes("resolution_minutes")?) {
+    let policy = match (machine.response_minutes, machine.resolution_minutes) {
         (Some(response_minutes), Some(resolution_minutes)) => SlaPolicy {
             priority: new.priority,
             response_minutes,
@@ -191,7 +171,7 @@ pub async fn create(
         move |mut tx: Tx| Box::pin(async move {
             let clock = SlaClock::new(now, &policy);
             let next = next_check(&clock, &BreachState::default());
-            let id: i64 = sqlx::query(
+            let id: i64 = sqlx::query_scalar(
                 "INSERT INTO maintenance_requests (machine_id, kind, priority, title, description, status, reported_by, \
                  created_at, updated_at, response_target_ms, resolution_target_ms, next_check_at) \
                  VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $7, $8, $9, $10) RETURNING id",
@@ -208,9 +188,7 @@ pub async fn create(
             .bind(next)
             .fetch_one(&mut *tx)
             .await
-            .ctx("insert request")?
-            .try_get(0)
-            .ctx("decode")?;
+            .ctx("insert request")?;
             insert_event(
                 &mut tx,
                 id,
@@ -226,8 +204,8 @@ pub async fn create(
             let request = Request {
                 id,
                 machine_id: new.machine_id,
-                machine_code: machine.try_get("code").ctx("decode machine")?,
-                machine_name: machine.try_get("name").ctx("decode machine")?,
+                machine_code: machine.code,
+                machine_name: machine.name,
                 kind: new.kind,
                 priority: new.priority,
                 title: new.title.clone(),

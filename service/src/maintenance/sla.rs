@@ -6,25 +6,25 @@ use crate::Services;
 use domain::auth::CurrentUser;
 use domain::maintenance::{Priority, SlaPolicy};
 use domain::perm::{Action, Module};
-use sqlx::Row as _;
+use super::rows::SlaPolicyRow;
 
 pub async fn sla_policies(svc: &Services, user: &CurrentUser) -> Result<Vec<SlaPolicy>> {
     user.require(Module::Maintenance, Action::View)?;
     let db = &svc.db;
-    let rows =
-        sqlx::query("SELECT priority, response_minutes, resolution_minutes FROM sla_policies")
-            .fetch_all(&db.read)
-            .await
-            .ctx("list sla policies")?;
+    let rows = sqlx::query_as::<_, SlaPolicyRow>(
+        "SELECT priority, response_minutes, resolution_minutes FROM sla_policies",
+    )
+    .fetch_all(&db.read)
+    .await
+    .ctx("list sla policies")?;
+    // Every priority, with the stored targets where an admin set them.
     let mut out: Vec<SlaPolicy> = Priority::ALL
         .iter()
         .map(|p| SlaPolicy::default_for(*p))
         .collect();
-    for r in rows {
-        let p: String = r.try_get(0).ctx("decode")?;
-        if let Some(pol) = out.iter_mut().find(|x| x.priority.as_str() == p) {
-            pol.response_minutes = r.try_get(1).ctx("decode")?;
-            pol.resolution_minutes = r.try_get(2).ctx("decode")?;
+    for stored in rows.into_iter().map(SlaPolicy::from) {
+        if let Some(pol) = out.iter_mut().find(|x| x.priority == stored.priority) {
+            *pol = stored;
         }
     }
     Ok(out)

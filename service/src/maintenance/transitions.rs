@@ -1,6 +1,6 @@
 //! Moving a request along its lifecycle.
 
-use super::rows::{clock_of, insert_event, request_of, request_row};
+use super::rows::{insert_event, request_row, RequestRow};
 use crate::db::Tx;
 use crate::error::{DbContext, Result};
 use crate::events::Event;
@@ -46,9 +46,9 @@ pub async fn transition(
         input,
         now,
         move |mut tx: Tx| Box::pin(async move {
-            let row = request_row(&mut tx, id).await?;
-            let current = request_of(&row, now)?;
-            let (mut clock, breach) = clock_of(&row)?;
+            let row = RequestRow::decode(&request_row(&mut tx, id).await?)?;
+            let (mut clock, breach) = (row.clock(), row.breach());
+            let current = row.into_request(now);
             let to = t.apply(current.status)?;
             clock.on_transition(t, now);
             let next = if to.is_active() {
