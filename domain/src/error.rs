@@ -19,6 +19,15 @@ impl FieldError {
     }
 }
 
+/// A stored value (a database column) that names no variant of its enum. A
+/// row holding one is corrupt: reading it fails rather than guess a default.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} {value:?}")]
+pub struct UnknownValue {
+    pub what: &'static str,
+    pub value: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum AppError {

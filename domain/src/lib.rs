@@ -10,4 +10,4 @@ pub mod perm;
 pub mod registry;
 pub mod time;
 
-pub use error::{AppError, FieldError};
+pub use error::{AppError, FieldError, UnknownValue};

@@ -10,7 +10,6 @@ use domain::AppError;
 use futures::future::BoxFuture;
 use serde::{de::DeserializeOwned, Serialize};
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 
 /// Keys are kept this long; a client retries within seconds or minutes.
 pub const RETENTION_MS: i64 = 24 * 3_600_000;
@@ -124,6 +123,14 @@ pub async fn replay<T: DeserializeOwned>(
     lookup(db, user_id, key, scope, &hash_request(scope, request)).await
 }
 
+/// An `idempotency_keys` row, as [`lookup`] reads it.
+#[derive(sqlx::FromRow)]
+struct KeyRow {
+    scope: String,
+    request_hash: String,
+    response: Option<String>,
+}
+
 /// The stored answer for a key, or a field error when the key was used for
 /// a different request.
 async fn lookup<T: DeserializeOwned>(
@@ -133,7 +140,7 @@ async fn lookup<T: DeserializeOwned>(
     scope: &str,
     request_hash: &str,
 ) -> Result<Option<T>> {
-    let Some(row) = sqlx::query(
+    let Some(stored) = sqlx::query_as::<_, KeyRow>(
         "SELECT scope, request_hash, response FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2",
     )
     .bind(user_id)
@@ -144,19 +151,14 @@ async fn lookup<T: DeserializeOwned>(
     else {
         return Ok(None);
     };
-    let (old_scope, old_hash, response): (String, String, Option<String>) = (
-        row.try_get(0).ctx("decode")?,
-        row.try_get(1).ctx("decode")?,
-        row.try_get(2).ctx("decode")?,
-    );
-    if old_scope != scope || old_hash != request_hash {
+    if stored.scope != scope || stored.request_hash != request_hash {
         return Err(AppError::field(
             "idempotency_key",
             "was already used for a different request; use a new key",
         )
         .into());
     }
-    match response {
+    match stored.response {
         Some(json) => serde_json::from_str(&json)
             .map(Some)
             .map_err(|e| ServiceError::Internal(format!("stored idempotent response: {e}"))),

@@ -10,6 +10,7 @@ pub mod error;
 pub mod events;
 pub mod idempotency;
 pub mod maintenance;
+pub mod rows;
 pub mod seed;
 
 pub use config::Config;

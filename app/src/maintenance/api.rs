@@ -67,14 +67,13 @@ pub async fn create_machine(
     name: String,
     work_centre_code: String,
 ) -> Result<Machine, AppError> {
-    let _ = idempotency_key; // unique machine codes make a retried create harmless
     let (svc, user) = current_user().await?;
     let input = service::maintenance::NewMachineInput {
         code,
         name,
         work_centre_code: Some(work_centre_code),
     };
-    service::maintenance::create_machine(&svc, &user, &input, now())
+    service::maintenance::create_machine(&svc, &user, &input, Some(&idempotency_key), now())
         .await
         .map_err(fail)
 }
@@ -92,9 +91,8 @@ pub async fn set_sla_policy(
     idempotency_key: String,
     policy: SlaPolicy,
 ) -> Result<SlaPolicy, AppError> {
-    let _ = idempotency_key; // setting a value twice is the same as once
     let (svc, user) = current_user().await?;
-    service::maintenance::set_sla_policy(&svc, &user, &policy, now())
+    service::maintenance::set_sla_policy(&svc, &user, &policy, Some(&idempotency_key), now())
         .await
         .map_err(fail)
 }

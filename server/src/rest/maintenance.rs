@@ -38,9 +38,12 @@ async fn machines(
 async fn create_machine(
     State(s): State<AppState>,
     AuthUser(user): AuthUser,
+    headers: HeaderMap,
     JsonBody(input): JsonBody<NewMachineInput>,
 ) -> ApiResult<(StatusCode, Json<Machine>)> {
-    let m = service::maintenance::create_machine(&s.svc, &user, &input, now_ms()).await?;
+    let key = idempotency_key(&headers);
+    let m = service::maintenance::create_machine(&s.svc, &user, &input, key.as_deref(), now_ms())
+        .await?;
     Ok((StatusCode::CREATED, Json(m)))
 }
 
@@ -56,10 +59,13 @@ async fn sla(
 async fn set_sla(
     State(s): State<AppState>,
     AuthUser(user): AuthUser,
+    headers: HeaderMap,
     JsonBody(policy): JsonBody<SlaPolicy>,
 ) -> ApiResult<Json<SlaPolicy>> {
+    let key = idempotency_key(&headers);
     Ok(Json(
-        service::maintenance::set_sla_policy(&s.svc, &user, &policy, now_ms()).await?,
+        service::maintenance::set_sla_policy(&s.svc, &user, &policy, key.as_deref(), now_ms())
+            .await?,
     ))
 }
 
