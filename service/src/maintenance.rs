@@ -5,9 +5,10 @@
 use crate::auth::audit;
 use crate::db::{Db, Row, Tx};
 use crate::error::{is_unique_violation, DbContext, Result};
-use crate::events::Event;
+use crate::events::{self, NewEvent};
 use crate::{idempotency, Services};
 use domain::auth::CurrentUser;
+use domain::events::EventKind;
 use domain::maintenance::{
     evaluate, next_check, parse_filter, BreachState, Kind, ListFilter, Machine, NewRequestInput,
     Priority, Request, RequestDetail, RequestPage, SlaClock, SlaEvent, SlaPolicy, Status,
@@ -184,7 +185,13 @@ pub async fn create_machine(
         now,
     )
     .await?;
+    events::record(
+        &mut tx,
+        &NewEvent::new(Module::Master, id, 1, EventKind::Created, now),
+    )
+    .await?;
     tx.commit().await.ctx("commit machine")?;
+    svc.events.wake();
     let m = machines(&svc.db)
         .await?
         .into_iter()
@@ -254,7 +261,14 @@ pub async fn set_sla_policy(
         now,
     )
     .await?;
+    events::record(
+        &mut tx,
+        &NewEvent::new(Module::Maintenance, 0, 0, EventKind::Updated, now)
+            .with_payload(serde_json::json!({ "sla_policy": policy.priority.as_str() })),
+    )
+    .await?;
     tx.commit().await.ctx("commit sla policy")?;
+    svc.events.wake();
     Ok(*policy)
 }
 
@@ -536,17 +550,17 @@ pub async fn create(
                 version: 1,
             }
             .with_clock_times(now);
+            events::record(
+                &mut tx,
+                &NewEvent::new(Module::Maintenance, id, request.version, EventKind::Created, now),
+            )
+            .await?;
             Ok((tx, request))
         }),
     )
     .await?;
     if fresh {
-        svc.events.publish(Event {
-            topic: "maintenance".into(),
-            id: request.id,
-            version: request.version,
-            kind: "created".into(),
-        });
+        svc.events.wake();
     }
     Ok(request)
 }
@@ -643,20 +657,24 @@ pub async fn transition(
             request.updated_at = format_iso(now);
             request.closed_at = request.closed_at.or(closed_at.map(format_iso));
             request.version += 1;
+            events::record(
+                &mut tx,
+                &NewEvent::new(Module::Maintenance, id, request.version, EventKind::Transitioned, now)
+                    .with_payload(serde_json::json!({ "transition": t.as_str(), "to": to.as_str() })),
+            )
+            .await?;
             Ok((tx, request.with_clock_times(now)))
         }),
     )
     .await?;
     if fresh {
-        svc.events.publish(Event {
-            topic: "maintenance".into(),
-            id,
-            version: request.version,
-            kind: t.as_str().into(),
-        });
+        svc.events.wake();
     }
     Ok(request)
 }
+
+/// The lease that makes one server process run the breach monitor.
+pub const MONITOR_LEASE: &str = "maintenance.sla_monitor";
 
 /// One pass of the breach monitor: records every breach and escalation that
 /// is due at `now`, dated when it happened. Safe to run from several places:
@@ -684,6 +702,7 @@ pub async fn monitor_tick(svc: &Services, now: i64) -> Result<usize> {
         } else {
             vec![]
         };
+        let mut log = Vec::with_capacity(events.len());
         for ev in &events {
             let (at, kind, note) = match *ev {
                 SlaEvent::ResponseBreached { at } => {
@@ -705,6 +724,15 @@ pub async fn monitor_tick(svc: &Services, now: i64) -> Result<usize> {
                 }
             };
             insert_event(&mut tx, id, at, kind, None, None, None, &note).await?;
+            let logged = if kind == "breach" {
+                EventKind::Breached
+            } else {
+                EventKind::Escalated
+            };
+            log.push(
+                NewEvent::new(Module::Maintenance, id, version + 1, logged, now)
+                    .with_payload(serde_json::json!({ "note": note, "at": at })),
+            );
         }
         let next = if status.is_active() {
             next_check(&clock, &breach)
@@ -732,28 +760,42 @@ pub async fn monitor_tick(svc: &Services, now: i64) -> Result<usize> {
             tx.rollback().await.ctx("rollback")?;
             continue;
         }
+        // Last, after the request's row lock (see `events`).
+        for ev in &log {
+            events::record(&mut tx, ev).await?;
+        }
         tx.commit().await.ctx("commit breach")?;
         if !events.is_empty() {
             recorded += events.len();
-            svc.events.publish(Event {
-                topic: "maintenance".into(),
-                id,
-                version: version + 1,
-                kind: "breach".into(),
-            });
+            svc.events.wake();
         }
     }
     Ok(recorded)
 }
 
-/// Runs the monitor forever, every `interval`. Because deadlines are stored,
-/// a restart simply catches up on the first tick.
+/// Runs the monitor forever, every `interval`, in the one server process
+/// that holds its lease (several may share a PostgreSQL database). Because
+/// deadlines are stored, a restart or a takeover simply catches up on the
+/// first tick.
 pub async fn run_monitor(svc: Services, interval: std::time::Duration) {
+    let lease = crate::lease::Lease::new(
+        MONITOR_LEASE,
+        (interval * 10).max(std::time::Duration::from_secs(5)),
+    );
     let mut ticker = tokio::time::interval(interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
-        match monitor_tick(&svc, crate::now_ms()).await {
+        let now = crate::now_ms();
+        match lease.acquire(&svc.db, now).await {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(e) => {
+                tracing::warn!(error = %e, "maintenance SLA monitor could not take its lease");
+                continue;
+            }
+        }
+        match monitor_tick(&svc, now).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(events = n, "maintenance SLA monitor recorded breaches"),
             Err(e) => tracing::warn!(error = %e, "maintenance SLA monitor pass failed"),
