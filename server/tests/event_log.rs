@@ -205,6 +205,49 @@ on_both!(
         );
         // The same seq the rolled-back attempt had: the sequence stays dense.
         assert_eq!(events::head(db).await.unwrap(), head + 2);
+        app.finish().await;
+    }
+);
+
+on_both!(
+    a_reader_never_sees_a_later_seq_before_an_earlier_one,
+    |app: TestApp| async move {
+        // The failure this prevents: with a SERIAL seq, a transaction that takes
+        // its number later but commits first is read, the reader moves past it,
+        // and the earlier one is never read when it commits.
+        let db = app.svc.db.clone();
+        let head = events::head(&db).await.unwrap();
+        let ev = |id| NewEvent::new(Module::Maintenance, id, 1, EventKind::Updated, 1);
+        let mut first = db.begin().await.unwrap();
+        let s1 = events::record(&mut first, &ev(1)).await.unwrap();
+        let second = tokio::spawn({
+            let db = db.clone();
+            async move {
+                let mut tx = db.begin().await.unwrap();
+                let s2 = events::record(&mut tx, &ev(2)).await.unwrap();
+                tx.commit().await.unwrap();
+                s2
+            }
+        });
+        // Whatever the second writer manages meanwhile, a reader sees nothing
+        // after `head` while the first is uncommitted.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(events::read_after(&db, head, 10).await.unwrap(), vec![]);
+        assert!(
+            !second.is_finished(),
+            "the second writer waits for the first"
+        );
+        first.commit().await.unwrap();
+        let s2 = second.await.unwrap();
+        assert_eq!((s1, s2), (head + 1, head + 2));
+        let seqs: Vec<i64> = events::read_after(&db, head, 10)
+            .await
+            .unwrap()
+            .iter()
+            .map(|c| c.seq)
+            .collect();
+        assert_eq!(seqs, vec![head + 1, head + 2]);
+        app.finish().await;
     }
 );
 
@@ -235,6 +278,7 @@ on_both!(
                 .len(),
             1
         );
+        app.finish().await;
     }
 );
 
@@ -304,6 +348,7 @@ on_both!(
         let mut s = Sse::open(&app.base, &sup.token, Some(&(start + 4).to_string())).await;
         s.hello().await;
         assert_eq!(s.next(Duration::from_millis(1500)).await, Next::Quiet);
+        app.finish().await;
     }
 );
 
@@ -325,6 +370,7 @@ on_both!(signing_out_ends_an_open_stream, |app: TestApp| async move {
         .await
         .unwrap();
     assert_eq!(res.status(), 401);
+    app.finish().await;
 });
 
 on_both!(
@@ -367,6 +413,7 @@ on_both!(
             (c.topic, c.id),
             (Module::Master, machine["id"].as_i64().unwrap())
         );
+        app.finish().await;
     }
 );
 
@@ -404,6 +451,7 @@ on_both!(
             .filter(|r| *r.as_ref().unwrap())
             .count();
         assert_eq!(wins, 1);
+        app.finish().await;
     }
 );
 

@@ -31,9 +31,6 @@ use crate::error::{DbContext, Result, ServiceError};
 use domain::events::{Change, EventKind};
 use domain::perm::Module;
 
-/// How long events are kept when the configuration does not say.
-pub const DEFAULT_RETENTION_MS: i64 = 7 * 24 * 3_600_000;
-
 /// An event to record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewEvent {
