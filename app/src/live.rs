@@ -1,9 +1,10 @@
 //! What makes screens live: a clock that ticks every second (for SLA
-//! countdowns), server push over SSE that bumps a version per topic (screens
-//! refetch when it moves), the connection state for the offline banner, and
+//! countdowns), server push over SSE (typed `domain::events::LiveEvent`s)
+//! that bumps a version per topic (screens refetch when it moves), the connection state for the offline banner, and
 //! the settings the server put in the page.
 
 use domain::config::ClientConfig;
+use domain::perm::Module;
 use leptos::prelude::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,7 +22,10 @@ thread_local! {
     static NOW: ArcRwSignal<i64> = ArcRwSignal::new(js_sys::Date::now() as i64);
     static SKEW: ArcRwSignal<i64> = ArcRwSignal::new(0);
     static CONN: ArcRwSignal<Conn> = ArcRwSignal::new(Conn::Online);
-    static MAINTENANCE: ArcRwSignal<u64> = ArcRwSignal::new(0);
+    static TOPICS: std::cell::RefCell<std::collections::HashMap<Module, ArcRwSignal<u64>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+    /// The last event seq seen on the live stream.
+    static LAST_SEQ: std::cell::Cell<Option<i64>> = const { std::cell::Cell::new(None) };
     static STARTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
@@ -106,15 +110,33 @@ pub fn conn() -> ArcRwSignal<Conn> {
     }
 }
 
-/// Bumped whenever any maintenance request changes anywhere.
-pub fn maintenance_version() -> ArcRwSignal<u64> {
+/// Bumped whenever anything in `topic` changes anywhere; screens that show
+/// the module's data refetch when it moves.
+pub fn topic_version(topic: Module) -> ArcRwSignal<u64> {
     #[cfg(feature = "hydrate")]
     {
-        MAINTENANCE.with(|c| c.clone())
+        TOPICS.with(|t| t.borrow_mut().entry(topic).or_default().clone())
     }
     #[cfg(not(feature = "hydrate"))]
     {
+        let _ = topic;
         ArcRwSignal::new(0)
+    }
+}
+
+/// Bumped whenever any maintenance request changes anywhere.
+pub fn maintenance_version() -> ArcRwSignal<u64> {
+    topic_version(Module::Maintenance)
+}
+
+/// Every screen refetches (after a `resync`, or back online).
+pub fn refetch_all() {
+    #[cfg(feature = "hydrate")]
+    {
+        let all: Vec<_> = TOPICS.with(|t| t.borrow().values().cloned().collect());
+        for v in all {
+            v.update(|v| *v += 1);
+        }
     }
 }
 
@@ -162,7 +184,7 @@ pub fn start() {
             Closure::<dyn Fn()>::new(move || {
                 c.set(Conn::Online);
                 // Catch up on whatever changed while we were away.
-                maintenance_version().update(|v| *v += 1);
+                refetch_all();
             })
         };
         let _ =
@@ -181,56 +203,97 @@ pub fn start() {
 pub fn start_live_events() {
     #[cfg(feature = "hydrate")]
     {
-        use wasm_bindgen::prelude::*;
-        use wasm_bindgen::JsCast;
         thread_local! {
             static SSE_STARTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
         }
         if SSE_STARTED.with(|s| s.replace(true)) {
             return;
         }
-        let c = conn();
-        // Server push. EventSource reconnects by itself; after a reconnect we
-        // refetch, since events sent while disconnected were missed.
-        if let Ok(es) = web_sys::EventSource::new("/api/v1/events") {
-            let had_error = std::rc::Rc::new(std::cell::Cell::new(false));
-            let on_msg =
-                Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-                    let data = ev.data().as_string().unwrap_or_default();
-                    if data.contains("\"topic\":\"maintenance\"") {
-                        maintenance_version().update(|v| *v += 1);
-                    }
-                });
-            let on_open = {
-                let c = c.clone();
-                let had_error = had_error.clone();
-                Closure::<dyn Fn()>::new(move || {
-                    if c.get_untracked() == Conn::Reconnecting {
-                        c.set(Conn::Online);
-                    }
-                    if had_error.replace(false) {
-                        maintenance_version().update(|v| *v += 1);
-                    }
-                })
-            };
-            let on_error = {
-                let c = c.clone();
-                Closure::<dyn Fn()>::new(move || {
-                    had_error.set(true);
-                    if c.get_untracked() == Conn::Online {
-                        c.set(Conn::Reconnecting);
-                    }
-                })
-            };
-            es.set_onmessage(Some(on_msg.as_ref().unchecked_ref()));
-            es.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-            es.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-            on_msg.forget();
-            on_open.forget();
-            on_error.forget();
-            std::mem::forget(es);
-        }
+        open_event_stream(2_000);
     }
+}
+
+/// What one live-stream message means for the screens: bump the changed
+/// topic, or every topic on a `resync` (or a message this build cannot read).
+#[cfg(feature = "hydrate")]
+fn apply_live_message(data: &str) {
+    use domain::events::LiveEvent;
+    match serde_json::from_str::<LiveEvent>(data) {
+        Ok(LiveEvent::Change(c)) => {
+            LAST_SEQ.with(|l| l.set(Some(c.seq)));
+            topic_version(c.topic).update(|v| *v += 1);
+        }
+        Ok(LiveEvent::Resync { seq }) => {
+            LAST_SEQ.with(|l| l.set(Some(seq)));
+            refetch_all();
+        }
+        Err(_) => refetch_all(),
+    }
+}
+
+/// Server push. EventSource reconnects by itself and sends `Last-Event-ID`,
+/// so the server replays what was missed (or says `resync`). When the
+/// browser gives up on it (an error status, say a proxy's 502 during a
+/// restart), a new stream is opened after `backoff_ms` from the last seq seen.
+#[cfg(feature = "hydrate")]
+fn open_event_stream(backoff_ms: u32) {
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+    let url = match LAST_SEQ.with(|l| l.get()) {
+        Some(seq) => format!("/api/v1/events?after={seq}"),
+        None => "/api/v1/events".to_string(),
+    };
+    let Ok(es) = web_sys::EventSource::new(&url) else {
+        return;
+    };
+    let c = conn();
+    let on_msg = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+        apply_live_message(&ev.data().as_string().unwrap_or_default());
+    });
+    // The first message names where the stream starts, for a later reopen.
+    let on_hello =
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            if let Ok(seq) = ev.last_event_id().parse::<i64>() {
+                LAST_SEQ.with(|l| l.set(Some(seq)));
+            }
+        });
+    let opened = std::rc::Rc::new(std::cell::Cell::new(false));
+    let on_open = {
+        let c = c.clone();
+        let opened = opened.clone();
+        Closure::<dyn Fn()>::new(move || {
+            opened.set(true);
+            if c.get_untracked() == Conn::Reconnecting {
+                c.set(Conn::Online);
+            }
+        })
+    };
+    let on_error = {
+        let es = es.clone();
+        Closure::<dyn Fn()>::new(move || {
+            if c.get_untracked() == Conn::Online {
+                c.set(Conn::Reconnecting);
+            }
+            if es.ready_state() == web_sys::EventSource::CLOSED {
+                es.close();
+                let next = if opened.get() {
+                    2_000
+                } else {
+                    (backoff_ms * 2).min(60_000)
+                };
+                gloo_timers::callback::Timeout::new(backoff_ms, move || open_event_stream(next))
+                    .forget();
+            }
+        })
+    };
+    es.set_onmessage(Some(on_msg.as_ref().unchecked_ref()));
+    let _ = es.add_event_listener_with_callback("hello", on_hello.as_ref().unchecked_ref());
+    es.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    es.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    on_msg.forget();
+    on_hello.forget();
+    on_open.forget();
+    on_error.forget();
 }
 
 /// An ISO instant in the plant's time zone: `23 Nov 2026, 16:05`.

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod events;
 pub mod maintenance;
 pub mod perm;
 pub mod registry;

@@ -166,6 +166,8 @@ impl Cli {
             session_max_hours: 7 * 24,
             monitor_interval_ms: num(self.monitor_interval_ms, "monitor_interval_ms", 1000)?
                 .max(100),
+            stream_recheck_ms: 30_000,
+            event_retention_hours: 7 * 24,
         };
         let admin_password = self
             .admin_password

@@ -109,6 +109,10 @@ pub fn spawn_background(svc: &Services) {
             if let Err(e) = service::idempotency::purge_expired(&s.db, service::now_ms()).await {
                 tracing::warn!(error = %e, "purging idempotency keys failed");
             }
+            let keep_ms = s.config.event_retention_hours.max(1) * 3_600_000;
+            if let Err(e) = service::events::trim(&s.db, service::now_ms() - keep_ms).await {
+                tracing::warn!(error = %e, "trimming the event log failed");
+            }
         }
     });
 }

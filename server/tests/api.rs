@@ -677,15 +677,23 @@ on_both!(
             shopfloor::start_services(service::Config::for_tests(&db_url), ADMIN_PASSWORD, false)
                 .await
                 .unwrap();
-        let mut rx = restarted.events.subscribe();
+        let (mut rx, _) = restarted.events.subscribe(&restarted.db).await.unwrap();
         let n = service::maintenance::monitor_tick(&restarted, now)
             .await
             .unwrap();
         assert!(n >= 2, "breach + escalation expected, got {n}");
-        let ev = rx.try_recv().unwrap();
+        // From the event log, which the monitor wrote in the breach's transaction.
+        let ev = tokio::time::timeout(std::time::Duration::from_secs(5), rx.recv())
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(
-            (ev.topic.as_str(), ev.kind.as_str()),
-            ("maintenance", "breach")
+            (ev.topic, ev.id, ev.kind),
+            (
+                domain::perm::Module::Maintenance,
+                r.id,
+                domain::events::EventKind::Breached
+            )
         );
         // A second pass records nothing new.
         assert_eq!(

@@ -20,6 +20,11 @@ pub struct Config {
     pub session_idle_minutes: i64,
     pub session_max_hours: i64,
     pub monitor_interval_ms: u64,
+    /// How often an open event stream re-checks its session and reloads the
+    /// user's permissions (at most 30 s in production).
+    pub stream_recheck_ms: u64,
+    /// How long the event log keeps events, in hours.
+    pub event_retention_hours: i64,
 }
 
 impl Config {
@@ -58,6 +63,8 @@ impl Config {
             session_idle_minutes: 12 * 60,
             session_max_hours: 7 * 24,
             monitor_interval_ms: 1_000,
+            stream_recheck_ms: 1_000,
+            event_retention_hours: 7 * 24,
         }
     }
 }

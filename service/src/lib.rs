@@ -9,6 +9,7 @@ pub mod db;
 pub mod error;
 pub mod events;
 pub mod idempotency;
+pub mod lease;
 pub mod maintenance;
 pub mod rows;
 pub mod seed;

@@ -4,8 +4,10 @@ use super::rows::MachineRow;
 use crate::auth::audit;
 use crate::db::{Db, Tx};
 use crate::error::{is_unique_violation, DbContext, Result};
+use crate::events::{self, NewEvent};
 use crate::{idempotency, Services};
 use domain::auth::CurrentUser;
+use domain::events::EventKind;
 use domain::maintenance::Machine;
 use domain::perm::{Action, Module};
 use domain::AppError;
@@ -68,7 +70,7 @@ pub async fn create_machine(
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_uppercase);
-    let (machine, _fresh) = idempotency::run_once(
+    let (machine, fresh) = idempotency::run_once(
         &svc.db,
         user.id,
         idem_key,
@@ -112,6 +114,11 @@ pub async fn create_machine(
                 now,
             )
             .await?;
+            events::record(
+                &mut tx,
+                &NewEvent::new(Module::Master, id, 1, EventKind::Created, now),
+            )
+            .await?;
             // Everything the new row holds is known here; no need to read it back.
             let machine = Machine {
                 id,
@@ -124,5 +131,8 @@ pub async fn create_machine(
         }),
     )
     .await?;
+    if fresh {
+        svc.events.wake();
+    }
     Ok(machine)
 }

@@ -10,7 +10,7 @@ mod sla;
 mod transitions;
 
 pub use machines::{create_machine, list_machines, machines, NewMachineInput};
-pub use monitor::{monitor_tick, run_monitor};
+pub use monitor::{monitor_tick, run_monitor, MONITOR_LEASE};
 pub use requests::{create, get, list};
 pub use sla::{set_sla_policy, sla_policies};
 pub use transitions::{transition, TransitionInput};

@@ -2,9 +2,11 @@
 
 use super::rows::{insert_event, request_row, RequestRow};
 use crate::error::{DbContext, Result};
-use crate::events::Event;
+use crate::events::{self, NewEvent};
 use crate::Services;
+use domain::events::EventKind;
 use domain::maintenance::{evaluate, next_check, SlaEvent};
+use domain::perm::Module;
 use sqlx::FromRow;
 
 /// One pass of the breach monitor: records every breach and escalation that
@@ -36,6 +38,7 @@ pub async fn monitor_tick(svc: &Services, now: i64) -> Result<usize> {
         } else {
             vec![]
         };
+        let mut log = Vec::with_capacity(events.len());
         for ev in &events {
             let (at, kind, note) = match *ev {
                 SlaEvent::ResponseBreached { at } => {
@@ -57,6 +60,15 @@ pub async fn monitor_tick(svc: &Services, now: i64) -> Result<usize> {
                 }
             };
             insert_event(&mut tx, id, at, kind, None, None, None, &note).await?;
+            let logged = if kind == "breach" {
+                EventKind::Breached
+            } else {
+                EventKind::Escalated
+            };
+            log.push(
+                NewEvent::new(Module::Maintenance, id, version + 1, logged, now)
+                    .with_payload(serde_json::json!({ "note": note, "at": at })),
+            );
         }
         let next = if status.is_active() {
             next_check(&clock, &breach)
@@ -84,28 +96,45 @@ pub async fn monitor_tick(svc: &Services, now: i64) -> Result<usize> {
             tx.rollback().await.ctx("rollback")?;
             continue;
         }
+        // Last, after the request's row lock (see `events`).
+        for ev in &log {
+            events::record(&mut tx, ev).await?;
+        }
         tx.commit().await.ctx("commit breach")?;
         if !events.is_empty() {
             recorded += events.len();
-            svc.events.publish(Event {
-                topic: "maintenance".into(),
-                id,
-                version: version + 1,
-                kind: "breach".into(),
-            });
+            svc.events.wake();
         }
     }
     Ok(recorded)
 }
 
-/// Runs the monitor forever, every `interval`. Because deadlines are stored,
-/// a restart simply catches up on the first tick.
+/// The lease that makes one server process run the breach monitor.
+pub const MONITOR_LEASE: &str = "maintenance.sla_monitor";
+
+/// Runs the monitor forever, every `interval`, in the one server process
+/// that holds its lease (several may share a PostgreSQL database). Because
+/// deadlines are stored, a restart or a takeover simply catches up on the
+/// first tick.
 pub async fn run_monitor(svc: Services, interval: std::time::Duration) {
+    let lease = crate::lease::Lease::new(
+        MONITOR_LEASE,
+        (interval * 10).max(std::time::Duration::from_secs(5)),
+    );
     let mut ticker = tokio::time::interval(interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
-        match monitor_tick(&svc, crate::now_ms()).await {
+        let now = crate::now_ms();
+        match lease.acquire(&svc.db, now).await {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(e) => {
+                tracing::warn!(error = %e, "maintenance SLA monitor could not take its lease");
+                continue;
+            }
+        }
+        match monitor_tick(&svc, now).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(events = n, "maintenance SLA monitor recorded breaches"),
             Err(e) => tracing::warn!(error = %e, "maintenance SLA monitor pass failed"),

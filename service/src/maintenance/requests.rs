@@ -5,9 +5,10 @@ use super::rows::{
 };
 use crate::db::Tx;
 use crate::error::{DbContext, Result};
-use crate::events::Event;
+use crate::events::{self, NewEvent};
 use crate::{idempotency, Services};
 use domain::auth::CurrentUser;
+use domain::events::EventKind;
 use domain::maintenance::{
     next_check, parse_filter, BreachState, ListFilter, NewRequestInput, Request, RequestDetail,
     RequestPage, SlaClock, SlaPolicy, Status, TimelineEvent,
@@ -227,17 +228,17 @@ pub async fn create(
                 version: 1,
             }
             .with_clock_times(now);
+            events::record(
+                &mut tx,
+                &NewEvent::new(Module::Maintenance, id, request.version, EventKind::Created, now),
+            )
+            .await?;
             Ok((tx, request))
         }),
     )
     .await?;
     if fresh {
-        svc.events.publish(Event {
-            topic: "maintenance".into(),
-            id: request.id,
-            version: request.version,
-            kind: "created".into(),
-        });
+        svc.events.wake();
     }
     Ok(request)
 }

@@ -4,8 +4,10 @@ use super::rows::SlaPolicyRow;
 use crate::auth::audit;
 use crate::db::Tx;
 use crate::error::{DbContext, Result};
+use crate::events::{self, NewEvent};
 use crate::{idempotency, Services};
 use domain::auth::CurrentUser;
+use domain::events::EventKind;
 use domain::maintenance::{Priority, SlaPolicy};
 use domain::perm::{Action, Module};
 
@@ -45,7 +47,7 @@ pub async fn set_sla_policy(
     user.require(Module::Maintenance, Action::Approve)?;
     policy.validate()?;
     let policy = *policy;
-    let (stored, _fresh) = idempotency::run_once(
+    let (stored, fresh) = idempotency::run_once(
         &svc.db,
         user.id,
         idem_key,
@@ -80,9 +82,18 @@ pub async fn set_sla_policy(
                 now,
             )
             .await?;
+            events::record(
+                &mut tx,
+                &NewEvent::new(Module::Maintenance, 0, 0, EventKind::Updated, now)
+                    .with_payload(serde_json::json!({ "sla_policy": policy.priority.as_str() })),
+            )
+            .await?;
             Ok((tx, policy))
         }),
     )
     .await?;
+    if fresh {
+        svc.events.wake();
+    }
     Ok(stored)
 }

@@ -3,9 +3,10 @@
 use super::rows::{insert_event, request_row, RequestRow};
 use crate::db::Tx;
 use crate::error::{DbContext, Result};
-use crate::events::Event;
+use crate::events::{self, NewEvent};
 use crate::{idempotency, Services};
 use domain::auth::CurrentUser;
+use domain::events::EventKind;
 use domain::maintenance::{next_check, Request, Status, Transition};
 use domain::perm::Module;
 use domain::time::format_iso;
@@ -104,17 +105,18 @@ pub async fn transition(
             request.updated_at = format_iso(now);
             request.closed_at = request.closed_at.or(closed_at.map(format_iso));
             request.version += 1;
+            events::record(
+                &mut tx,
+                &NewEvent::new(Module::Maintenance, id, request.version, EventKind::Transitioned, now)
+                    .with_payload(serde_json::json!({ "transition": t.as_str(), "to": to.as_str() })),
+            )
+            .await?;
             Ok((tx, request.with_clock_times(now)))
         }),
     )
     .await?;
     if fresh {
-        svc.events.publish(Event {
-            topic: "maintenance".into(),
-            id,
-            version: request.version,
-            kind: t.as_str().into(),
-        });
+        svc.events.wake();
     }
     Ok(request)
 }
