@@ -3,6 +3,7 @@
 //! so clocks can be tested without waiting.
 
 pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod db;
