@@ -166,6 +166,7 @@ impl Cli {
             session_max_hours: 7 * 24,
             monitor_interval_ms: num(self.monitor_interval_ms, "monitor_interval_ms", 1000)?
                 .max(100),
+            auth_limits: Default::default(),
         };
         let admin_password = self
             .admin_password

@@ -20,6 +20,40 @@ pub struct Config {
     pub session_idle_minutes: i64,
     pub session_max_hours: i64,
     pub monitor_interval_ms: u64,
+    pub auth_limits: AuthLimits,
+}
+
+/// How many sign-in and reset attempts are allowed in a window before the
+/// key is refused until the window ends. The pair (username, address) locks
+/// first, so a guesser at one address cannot lock a user out everywhere; the
+/// per-username ceiling across addresses is much higher.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthLimits {
+    pub window_minutes: i64,
+    /// Failed sign-ins for one username from one address.
+    pub per_pair: i64,
+    /// Failed sign-ins from one address, any usernames.
+    pub per_address: i64,
+    /// Failed sign-ins for one username, all addresses together.
+    pub per_username: i64,
+    /// Password-reset attempts from one address.
+    pub resets_per_address: i64,
+    /// Wrong current passwords or codes when a signed-in user confirms a
+    /// sensitive change (password, two-factor).
+    pub reauth_per_user: i64,
+}
+
+impl Default for AuthLimits {
+    fn default() -> Self {
+        AuthLimits {
+            window_minutes: 15,
+            per_pair: 5,
+            per_address: 20,
+            per_username: 100,
+            resets_per_address: 10,
+            reauth_per_user: 5,
+        }
+    }
 }
 
 impl Config {
@@ -58,6 +92,7 @@ impl Config {
             session_idle_minutes: 12 * 60,
             session_max_hours: 7 * 24,
             monitor_interval_ms: 1_000,
+            auth_limits: AuthLimits::default(),
         }
     }
 }

@@ -13,7 +13,7 @@ pub mod idempotency;
 pub mod maintenance;
 pub mod seed;
 
-pub use config::Config;
+pub use config::{AuthLimits, Config};
 pub use db::Db;
 pub use error::ServiceError;
 
@@ -25,7 +25,6 @@ pub struct Services {
     pub db: Db,
     pub config: Arc<Config>,
     pub events: events::Events,
-    pub login_limiter: Arc<auth::LoginLimiter>,
     pub user_cache: Arc<auth::UserCache>,
 }
 
@@ -35,7 +34,6 @@ impl Services {
             db,
             config: Arc::new(config),
             events: events::Events::new(),
-            login_limiter: Arc::new(auth::LoginLimiter::default()),
             user_cache: Arc::new(auth::UserCache::default()),
         }
     }

@@ -1,16 +1,15 @@
 //! Sign-in, sessions (random tokens; only their SHA-256 is stored), and
 //! loading the signed-in user with their roles and permissions.
 
-use super::{audit, totp_matches, verify_password};
 use crate::db::Db;
 use crate::error::{DbContext, Result, ServiceError};
 use base64::Engine;
-use domain::auth::{CurrentUser, LoginInput};
+use domain::auth::CurrentUser;
 use domain::perm::{Action, Module, Permission};
 use domain::AppError;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
+use sqlx::FromRow;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -80,111 +79,9 @@ impl SessionTimes {
     }
 }
 
-/// Signs in; returns the new session token (for the cookie) and the user.
-pub async fn login(
-    svc: &crate::Services,
-    input: &LoginInput,
-    client_addr: &str,
-    now: i64,
-) -> Result<(String, CurrentUser)> {
-    let username = input.username.trim().to_lowercase();
-    if username.is_empty() {
-        return Err(AppError::field("username", "enter your username").into());
-    }
-    if input.password.is_empty() {
-        return Err(AppError::field("password", "enter your password").into());
-    }
-    svc.login_limiter.check(&username, client_addr, now)?;
-    let row =
-        sqlx::query("SELECT id, password_hash, totp_secret, active FROM users WHERE username = $1")
-            .bind(&username)
-            .fetch_optional(&svc.db.read)
-            .await
-            .ctx("find user")?;
-    let found = match &row {
-        Some(r) => Some((
-            r.try_get::<i64, _>("id").ctx("decode")?,
-            r.try_get::<String, _>("password_hash").ctx("decode")?,
-            r.try_get::<Option<String>, _>("totp_secret")
-                .ctx("decode")?,
-            r.try_get::<i64, _>("active").ctx("decode")? != 0,
-        )),
-        None => None,
-    };
-    // Verify against a dummy hash when the user is unknown, so timing does not
-    // reveal which usernames exist.
-    let dummy = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$8yYTmV1kXyOqE1a6+Cq7Kf5e0ZqWIhl2o0UJbqOzY1A";
-    let password = input.password.clone();
-    let hash = found
-        .as_ref()
-        .map(|f| f.1.clone())
-        .unwrap_or_else(|| dummy.to_string());
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .map_err(|e| ServiceError::Internal(e.to_string()))?;
-    let Some((user_id, _, totp_secret, active)) = found.filter(|_| ok) else {
-        svc.login_limiter
-            .record_failure(&username, client_addr, now);
-        return Err(AppError::field("password", "username or password is wrong").into());
-    };
-    if !active {
-        return Err(AppError::field("username", "this account is disabled; ask an admin").into());
-    }
-    if let Some(secret) = totp_secret {
-        match input
-            .totp_code
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-        {
-            None => {
-                return Err(AppError::field(
-                    "totp_code",
-                    "enter the 6-digit code from your authenticator app",
-                )
-                .into())
-            }
-            Some(code) => {
-                if !totp_matches(&secret, code, now)? {
-                    svc.login_limiter
-                        .record_failure(&username, client_addr, now);
-                    return Err(
-                        AppError::field("totp_code", "that code is wrong or expired").into(),
-                    );
-                }
-            }
-        }
-    }
-    svc.login_limiter.record_success(&username);
-    let token = new_token();
-    let times = SessionTimes::from_config(&svc.config);
-    let mut tx = svc.db.begin().await?;
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $3)")
-        .bind(token_hash(&token))
-        .bind(user_id)
-        .bind(now)
-        .bind(now + times.idle_ms)
-        .execute(&mut *tx)
-        .await
-        .ctx("create session")?;
-    audit(
-        &mut tx,
-        Some(user_id),
-        "login",
-        "user",
-        &user_id.to_string(),
-        "",
-        now,
-    )
-    .await?;
-    tx.commit().await.ctx("commit login")?;
-    let user = load_user(&svc.db, user_id).await?;
-    Ok((token, user))
-}
-
 /// The user behind a session token, extending an idle session as it is used.
 pub async fn session_user(svc: &crate::Services, token: &str, now: i64) -> Result<CurrentUser> {
-    let row = sqlx::query(
+    let row: SessionRow = sqlx::query_as(
         "SELECT s.user_id, s.created_at, s.expires_at, s.last_seen_at, u.active FROM sessions s \
          JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
     )
@@ -193,11 +90,13 @@ pub async fn session_user(svc: &crate::Services, token: &str, now: i64) -> Resul
     .await
     .ctx("find session")?
     .ok_or(AppError::Unauthenticated)?;
-    let user_id: i64 = row.try_get(0).ctx("decode")?;
-    let created_at: i64 = row.try_get(1).ctx("decode")?;
-    let expires_at: i64 = row.try_get(2).ctx("decode")?;
-    let last_seen: i64 = row.try_get(3).ctx("decode")?;
-    let active: i64 = row.try_get(4).ctx("decode")?;
+    let SessionRow {
+        user_id,
+        created_at,
+        expires_at,
+        last_seen_at: last_seen,
+        active,
+    } = row;
     let times = SessionTimes::from_config(&svc.config);
     if now >= expires_at || now - created_at >= times.max_ms || active == 0 {
         return Err(AppError::Unauthenticated.into());
@@ -250,51 +149,104 @@ pub async fn logout(svc: &crate::Services, token: &str) -> Result<()> {
     Ok(())
 }
 
+#[derive(FromRow)]
+struct SessionRow {
+    user_id: i64,
+    created_at: i64,
+    expires_at: i64,
+    last_seen_at: i64,
+    active: i64,
+}
+
+#[derive(FromRow)]
+struct UserRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    totp_secret: Option<String>,
+}
+
+#[derive(FromRow)]
+struct NameRow {
+    name: String,
+}
+
+#[derive(FromRow)]
+pub(crate) struct PermissionRow {
+    pub module: String,
+    pub action: String,
+}
+
+impl PermissionRow {
+    /// An unknown module or action in the table is an error, never skipped
+    /// or defaulted.
+    pub(crate) fn parse(&self) -> Result<Permission> {
+        match (Module::parse(&self.module), Action::parse(&self.action)) {
+            (Some(m), Some(a)) => Ok(Permission::new(m, a)),
+            _ => Err(ServiceError::Internal(format!(
+                "unknown permission {:?} {:?} in role_permissions",
+                self.module, self.action
+            ))),
+        }
+    }
+}
+
+/// The permissions a set of roles grants, read in the caller's transaction.
+pub(crate) async fn permissions_of_roles(
+    tx: &mut crate::db::Tx,
+    role_ids: &[i64],
+) -> Result<Vec<Permission>> {
+    let mut out = Vec::new();
+    for id in role_ids {
+        let rows: Vec<PermissionRow> =
+            sqlx::query_as("SELECT module, action FROM role_permissions WHERE role_id = $1")
+                .bind(id)
+                .fetch_all(&mut **tx)
+                .await
+                .ctx("load role permissions")?;
+        for r in rows {
+            out.push(r.parse()?);
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
 pub async fn load_user(db: &Db, user_id: i64) -> Result<CurrentUser> {
-    let row =
-        sqlx::query("SELECT id, username, display_name, totp_secret FROM users WHERE id = $1")
+    let row: UserRow =
+        sqlx::query_as("SELECT id, username, display_name, totp_secret FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_optional(&db.read)
             .await
             .ctx("load user")?
             .ok_or(AppError::Unauthenticated)?;
-    let roles: Vec<String> = sqlx::query(
-        "SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = $1 ORDER BY r.name",
+    let roles: Vec<NameRow> = sqlx::query_as(
+        "SELECT r.name AS name FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = $1 ORDER BY r.name",
     )
     .bind(user_id)
     .fetch_all(&db.read)
     .await
-    .ctx("load roles")?
-    .iter()
-    .map(|r| r.try_get::<String, _>(0))
-    .collect::<Result<_, _>>()
-    .ctx("decode role")?;
-    let perm_rows = sqlx::query(
-        "SELECT DISTINCT rp.module, rp.action FROM user_roles ur JOIN role_permissions rp ON rp.role_id = ur.role_id \
-         WHERE ur.user_id = $1",
+    .ctx("load roles")?;
+    let perm_rows: Vec<PermissionRow> = sqlx::query_as(
+        "SELECT DISTINCT rp.module AS module, rp.action AS action FROM user_roles ur \
+         JOIN role_permissions rp ON rp.role_id = ur.role_id WHERE ur.user_id = $1",
     )
     .bind(user_id)
     .fetch_all(&db.read)
     .await
     .ctx("load permissions")?;
-    let mut permissions = Vec::new();
-    for r in perm_rows {
-        let m: String = r.try_get(0).ctx("decode")?;
-        let a: String = r.try_get(1).ctx("decode")?;
-        if let (Some(module), Some(action)) = (Module::parse(&m), Action::parse(&a)) {
-            permissions.push(Permission::new(module, action));
-        }
-    }
+    let mut permissions = perm_rows
+        .iter()
+        .map(PermissionRow::parse)
+        .collect::<Result<Vec<_>>>()?;
     permissions.sort();
     Ok(CurrentUser {
-        id: row.try_get("id").ctx("decode")?,
-        username: row.try_get("username").ctx("decode")?,
-        display_name: row.try_get("display_name").ctx("decode")?,
-        roles,
+        id: row.id,
+        username: row.username,
+        display_name: row.display_name,
+        roles: roles.into_iter().map(|r| r.name).collect(),
         permissions,
-        totp_enabled: row
-            .try_get::<Option<String>, _>("totp_secret")
-            .ctx("decode")?
-            .is_some(),
+        totp_enabled: row.totp_secret.is_some(),
     })
 }
