@@ -65,7 +65,12 @@ on_both!(
         let admin = app.login("admin").await;
         // Supervisors become user administrators (and may report quality issues).
         let sup_role = role_id(&admin, "supervisor").await;
-        for (m, a) in [("admin", "VIEW"), ("admin", "CREATE"), ("admin", "UPDATE"), ("quality", "CREATE")] {
+        for (m, a) in [
+            ("admin", "VIEW"),
+            ("admin", "CREATE"),
+            ("admin", "UPDATE"),
+            ("quality", "CREATE"),
+        ] {
             assert_eq!(set_permission(&admin, sup_role, m, a, true).await.0, 204);
         }
         let sup = app.login("supervisor").await;
@@ -73,33 +78,67 @@ on_both!(
         let admin_role = role_id(&admin, "admin").await;
 
         // Permissions: only ones the supervisor holds, and never on the admin role.
-        assert_eq!(set_permission(&sup, operator_role, "finance", "VIEW", true).await.0, 403);
-        assert_eq!(set_permission(&sup, operator_role, "finance", "VIEW", false).await.0, 403);
-        assert_eq!(set_permission(&sup, operator_role, "dashboard", "VIEW", true).await.0, 204);
-        assert_eq!(set_permission(&sup, admin_role, "maintenance", "VIEW", false).await.0, 403);
+        assert_eq!(
+            set_permission(&sup, operator_role, "finance", "VIEW", true)
+                .await
+                .0,
+            403
+        );
+        assert_eq!(
+            set_permission(&sup, operator_role, "finance", "VIEW", false)
+                .await
+                .0,
+            403
+        );
+        assert_eq!(
+            set_permission(&sup, operator_role, "dashboard", "VIEW", true)
+                .await
+                .0,
+            204
+        );
+        assert_eq!(
+            set_permission(&sup, admin_role, "maintenance", "VIEW", false)
+                .await
+                .0,
+            403
+        );
 
         // New users: only roles within the supervisor's own permissions.
-        let new_user = |name: &str, role: &str| {
-            json!({ "username": name, "display_name": name, "password": "a-long-password", "roles": [role] })
-        };
+        let new_user = |name: &str, role: &str| json!({ "username": name, "display_name": name, "password": "a-long-password", "roles": [role] });
         for role in ["admin", "finance"] {
-            let (status, body) =
-                json(sup.post("/api/v1/admin/users", new_user("sneaky", role)).await).await;
+            let (status, body) = json(
+                sup.post("/api/v1/admin/users", new_user("sneaky", role))
+                    .await,
+            )
+            .await;
             assert_eq!(status, 403, "{role}: {body}");
         }
-        let (status, body) =
-            json(sup.post("/api/v1/admin/users", new_user("newop", "operator")).await).await;
+        let (status, body) = json(
+            sup.post("/api/v1/admin/users", new_user("newop", "operator"))
+                .await,
+        )
+        .await;
         assert_eq!(status, 201, "{body}");
 
         // Roles of existing users: no admin role, no role beyond the supervisor's.
         let op = user(&admin, "operator").await["id"].as_i64().unwrap();
         for roles in [json!(["operator", "admin"]), json!(["operator", "finance"])] {
-            let (status, body) =
-                put(&sup, &format!("/api/v1/admin/users/{op}/roles"), json!({ "roles": roles })).await;
+            let (status, body) = put(
+                &sup,
+                &format!("/api/v1/admin/users/{op}/roles"),
+                json!({ "roles": roles }),
+            )
+            .await;
             assert_eq!(status, 403, "{roles}: {body}");
         }
         assert_eq!(
-            put(&sup, &format!("/api/v1/admin/users/{op}/roles"), json!({ "roles": ["operator"] })).await.0,
+            put(
+                &sup,
+                &format!("/api/v1/admin/users/{op}/roles"),
+                json!({ "roles": ["operator"] })
+            )
+            .await
+            .0,
             204
         );
 
@@ -107,15 +146,32 @@ on_both!(
         let admin_id = user(&admin, "admin").await["id"].as_i64().unwrap();
         let finance_id = user(&admin, "finance").await["id"].as_i64().unwrap();
         assert_eq!(
-            json(sup.post("/api/v1/admin/users/admin/password-reset", json!({})).await).await.0,
+            json(
+                sup.post("/api/v1/admin/users/admin/password-reset", json!({}))
+                    .await
+            )
+            .await
+            .0,
             403
         );
         assert_eq!(
-            put(&sup, &format!("/api/v1/admin/users/{admin_id}/active"), json!({ "active": false })).await.0,
+            put(
+                &sup,
+                &format!("/api/v1/admin/users/{admin_id}/active"),
+                json!({ "active": false })
+            )
+            .await
+            .0,
             403
         );
         assert_eq!(
-            put(&sup, &format!("/api/v1/admin/users/{finance_id}/roles"), json!({ "roles": ["operator"] })).await.0,
+            put(
+                &sup,
+                &format!("/api/v1/admin/users/{finance_id}/roles"),
+                json!({ "roles": ["operator"] })
+            )
+            .await
+            .0,
             403
         );
         assert_eq!(app.count("password_resets").await, 0);
@@ -125,10 +181,19 @@ on_both!(
 
         // An admin edits the whole set of roles: both are kept.
         assert_eq!(
-            put(&admin, &format!("/api/v1/admin/users/{op}/roles"), json!({ "roles": ["operator", "quality"] })).await.0,
+            put(
+                &admin,
+                &format!("/api/v1/admin/users/{op}/roles"),
+                json!({ "roles": ["operator", "quality"] })
+            )
+            .await
+            .0,
             204
         );
-        assert_eq!(user(&admin, "operator").await["roles"], json!(["operator", "quality"]));
+        assert_eq!(
+            user(&admin, "operator").await["roles"],
+            json!(["operator", "quality"])
+        );
         app.finish().await;
     }
 );
@@ -150,16 +215,33 @@ on_both!(
         let users_before = app.count("users").await;
         let creates_before = user_creates(&app).await;
         let body = json!({ "username": "thandi", "display_name": "Thandi M", "password": "a-long-password", "roles": ["operator"] });
-        let first = json(admin.post_idem("/api/v1/admin/users", "create-thandi-1", body.clone()).await).await;
-        let again = json(admin.post_idem("/api/v1/admin/users", "create-thandi-1", body.clone()).await).await;
+        let first = json(
+            admin
+                .post_idem("/api/v1/admin/users", "create-thandi-1", body.clone())
+                .await,
+        )
+        .await;
+        let again = json(
+            admin
+                .post_idem("/api/v1/admin/users", "create-thandi-1", body.clone())
+                .await,
+        )
+        .await;
         assert_eq!(first.0, 201, "{:?}", first.1);
         assert_eq!(first, again);
         assert_eq!(app.count("users").await, users_before + 1);
         // The same key for a different request is refused, naming the key.
         let other = json!({ "username": "sipho", "display_name": "Sipho", "password": "a-long-password", "roles": ["operator"] });
-        let (status, answer) =
-            json(admin.post_idem("/api/v1/admin/users", "create-thandi-1", other).await).await;
-        assert_eq!((status, answer["field"].as_str()), (422, Some("idempotency_key")));
+        let (status, answer) = json(
+            admin
+                .post_idem("/api/v1/admin/users", "create-thandi-1", other)
+                .await,
+        )
+        .await;
+        assert_eq!(
+            (status, answer["field"].as_str()),
+            (422, Some("idempotency_key"))
+        );
 
         // A retried reset link is the first one, stored once.
         let path = "/api/v1/admin/users/planner/password-reset";
