@@ -3,7 +3,9 @@
 use crate::call::{read, Pending};
 use crate::components::{FieldMsg, SubmitButton};
 use crate::toast::{push_toast, ToastKind};
-use domain::auth::{CurrentUser, LoginInput, TotpSetup};
+use domain::auth::{
+    ChangePasswordInput, CurrentUser, LoginInput, TotpDisableInput, TotpEnableInput, TotpSetup,
+};
 use domain::AppError;
 use leptos::prelude::*;
 use server_fn::codec::Json;
@@ -77,19 +79,35 @@ pub async fn totp_begin() -> Result<TotpSetup, AppError> {
 }
 
 #[server(prefix = "/sfn", endpoint = "auth/totp/enable", input = Json)]
-pub async fn totp_enable(secret: String, code: String) -> Result<(), AppError> {
+pub async fn totp_enable(idempotency_key: String, input: TotpEnableInput) -> Result<(), AppError> {
     use crate::ssr::*;
     let (svc, user) = current_user().await?;
-    service::auth::enable_totp(&svc, user.id, &secret, &code, now())
+    service::auth::enable_totp(&svc, &user, &input, Some(&idempotency_key), now())
         .await
         .map_err(fail)
 }
 
 #[server(prefix = "/sfn", endpoint = "auth/totp/disable", input = Json)]
-pub async fn totp_disable() -> Result<(), AppError> {
+pub async fn totp_disable(
+    idempotency_key: String,
+    input: TotpDisableInput,
+) -> Result<(), AppError> {
     use crate::ssr::*;
     let (svc, user) = current_user().await?;
-    service::auth::disable_totp(&svc, user.id, user.id, now())
+    service::auth::disable_totp(&svc, &user, &input, Some(&idempotency_key), now())
+        .await
+        .map_err(fail)
+}
+
+#[server(prefix = "/sfn", endpoint = "auth/password", input = Json)]
+pub async fn change_password(
+    idempotency_key: String,
+    input: ChangePasswordInput,
+) -> Result<(), AppError> {
+    use crate::ssr::*;
+    let (svc, user) = current_user().await?;
+    let token = session_token().ok_or(AppError::Unauthenticated)?;
+    service::auth::change_password(&svc, &user, &token, &input, Some(&idempotency_key), now())
         .await
         .map_err(fail)
 }
@@ -98,7 +116,7 @@ pub async fn totp_disable() -> Result<(), AppError> {
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
     use crate::ssr::*;
     let svc = services()?;
-    service::auth::reset_password(&svc.db, &token, &password, now())
+    service::auth::reset_password(&svc, &token, &password, &client_addr(), now())
         .await
         .map_err(fail)
 }
@@ -209,9 +227,33 @@ pub fn ResetPage() -> impl IntoView {
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let user = expect_context::<CurrentUser>();
+    let sign_out_pending = Pending::new();
+    let sign_out = move |_| {
+        sign_out_pending.run("Signing out", move |_k| logout(), |_| go("/login"));
+    };
+    view! {
+        <section class="page">
+            <h1>"Your account"</h1>
+            <div class="card">
+                <p><strong>{user.display_name.clone()}</strong> " (" {user.username.clone()} ")"</p>
+                <p class="muted">"Roles: " {user.roles.join(", ")}</p>
+            </div>
+            <TwoFactorCard enabled=user.totp_enabled />
+            <ChangePasswordCard />
+            <button class="btn danger" on:click=sign_out>"Sign out"</button>
+        </section>
+    }
+}
+
+/// Two-factor sign-in: set up (the app's code and the current password),
+/// or turn off (the current password or a current code).
+#[component]
+fn TwoFactorCard(enabled: bool) -> impl IntoView {
     let setup = RwSignal::new(None::<TotpSetup>);
     let code = RwSignal::new(String::new());
-    let enabled = RwSignal::new(user.totp_enabled);
+    let current = RwSignal::new(String::new());
+    let current_code = RwSignal::new(String::new());
+    let enabled = RwSignal::new(enabled);
     let pending = Pending::new();
     let begin = move |_| {
         pending.run(
@@ -225,66 +267,117 @@ pub fn AccountPage() -> impl IntoView {
         let Some(s) = setup.get_untracked() else {
             return;
         };
-        let c = code.get_untracked();
+        let input = TotpEnableInput {
+            secret: s.secret_base32,
+            code: code.get_untracked(),
+            current_password: current.get_untracked(),
+            current_code: None,
+        };
         pending.run(
             "Turning on two-factor sign-in",
-            move |_k| totp_enable(s.secret_base32.clone(), c.clone()),
+            move |k| totp_enable(k, input.clone()),
             move |_| {
                 setup.set(None);
+                code.set(String::new());
+                current.set(String::new());
                 enabled.set(true);
                 push_toast(ToastKind::Success, "Two-factor sign-in is on.");
             },
         );
     };
-    let disable = move |_| {
+    let disable = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let input = TotpDisableInput {
+            current_password: current.get_untracked(),
+            current_code: Some(current_code.get_untracked()).filter(|c| !c.trim().is_empty()),
+        };
         pending.run(
             "Turning off two-factor sign-in",
-            move |_k| totp_disable(),
+            move |k| totp_disable(k, input.clone()),
             move |_| {
+                current.set(String::new());
+                current_code.set(String::new());
                 enabled.set(false);
                 push_toast(ToastKind::Info, "Two-factor sign-in is off.");
             },
         );
     };
-    let sign_out = move |_| {
-        pending.run("Signing out", move |_k| logout(), |_| go("/login"));
+    view! {
+        <div class="card">
+            <h2>"Two-factor sign-in"</h2>
+            <Show
+                when=move || enabled.get()
+                fallback=move || {
+                    view! {
+                        <Show
+                            when=move || setup.get().is_some()
+                            fallback=move || view! {
+                                <button class="btn" on:click=begin disabled=move || pending.busy.get()>"Set up an authenticator app"</button>
+                            }
+                        >
+                            <form class="form" on:submit=confirm>
+                                <p>"Add this key to your authenticator app, then enter the code it shows."</p>
+                                <code class="secret" data-testid="totp-secret">{move || setup.get().map(|s| s.secret_base32).unwrap_or_default()}</code>
+                                <label>"Code" <input name="totp_code" inputmode="numeric" autocomplete="one-time-code" bind:value=code /></label>
+                                <FieldMsg msg=pending.error_for("totp_code") />
+                                <label>"Your current password" <input name="current_password" type="password" autocomplete="current-password" bind:value=current /></label>
+                                <FieldMsg msg=pending.error_for("current_password") />
+                                <FieldMsg msg=pending.error_for("secret") />
+                                <SubmitButton busy=pending.busy label="Turn on" busy_label="Checking…" />
+                            </form>
+                        </Show>
+                    }
+                }
+            >
+                <form class="form" on:submit=disable>
+                    <p>"On. You will be asked for a code when you sign in."</p>
+                    <label>"Your current password" <input name="current_password" type="password" autocomplete="current-password" bind:value=current /></label>
+                    <FieldMsg msg=pending.error_for("current_password") />
+                    <label>"or a code from your app" <input name="current_code" inputmode="numeric" autocomplete="one-time-code" bind:value=current_code /></label>
+                    <FieldMsg msg=pending.error_for("current_code") />
+                    <SubmitButton busy=pending.busy label="Turn off" busy_label="Turning off…" />
+                </form>
+            </Show>
+        </div>
+    }
+}
+
+/// Changing one's own password; other sessions end, this one stays.
+#[component]
+fn ChangePasswordCard() -> impl IntoView {
+    let current = RwSignal::new(String::new());
+    let new_password = RwSignal::new(String::new());
+    let pending = Pending::new();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let input = ChangePasswordInput {
+            current_password: current.get_untracked(),
+            new_password: new_password.get_untracked(),
+        };
+        pending.run(
+            "Changing your password",
+            move |k| change_password(k, input.clone()),
+            move |_| {
+                current.set(String::new());
+                new_password.set(String::new());
+                push_toast(
+                    ToastKind::Success,
+                    "Password changed. Your other sessions were signed out.",
+                );
+            },
+        );
     };
     view! {
-        <section class="page">
-            <h1>"Your account"</h1>
-            <div class="card">
-                <p><strong>{user.display_name.clone()}</strong> " (" {user.username.clone()} ")"</p>
-                <p class="muted">"Roles: " {user.roles.join(", ")}</p>
-            </div>
-            <div class="card">
-                <h2>"Two-factor sign-in"</h2>
-                <Show
-                    when=move || enabled.get()
-                    fallback=move || {
-                        view! {
-                            <Show
-                                when=move || setup.get().is_some()
-                                fallback=move || view! {
-                                    <button class="btn" on:click=begin disabled=move || pending.busy.get()>"Set up an authenticator app"</button>
-                                }
-                            >
-                                <form on:submit=confirm>
-                                    <p>"Add this key to your authenticator app, then enter the code it shows."</p>
-                                    <code class="secret" data-testid="totp-secret">{move || setup.get().map(|s| s.secret_base32).unwrap_or_default()}</code>
-                                    <label>"Code" <input name="totp_code" inputmode="numeric" bind:value=code /></label>
-                                    <FieldMsg msg=pending.error_for("totp_code") />
-                                    <SubmitButton busy=pending.busy label="Turn on" busy_label="Checking…" />
-                                </form>
-                            </Show>
-                        }
-                    }
-                >
-                    <p>"On. You will be asked for a code when you sign in."</p>
-                    <button class="btn" on:click=disable disabled=move || pending.busy.get()>"Turn off"</button>
-                </Show>
-            </div>
-            <button class="btn danger" on:click=sign_out>"Sign out"</button>
-        </section>
+        <div class="card">
+            <h2>"Password"</h2>
+            <form class="form" on:submit=submit>
+                <label>"Current password" <input name="current_password" type="password" autocomplete="current-password" bind:value=current /></label>
+                <FieldMsg msg=pending.error_for("current_password") />
+                <label>"New password (10+ characters)" <input name="new_password" type="password" autocomplete="new-password" bind:value=new_password /></label>
+                <FieldMsg msg=pending.error_for("new_password") />
+                <SubmitButton busy=pending.busy label="Change password" busy_label="Saving…" />
+            </form>
+        </div>
     }
 }
 

@@ -82,6 +82,35 @@ pub struct TotpSetup {
     pub otpauth_url: String,
 }
 
+/// Turning on two-factor sign-in (or enrolling a new secret): the code from
+/// the app proves it holds `secret`; the current password proves who asks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct TotpEnableInput {
+    pub secret: String,
+    pub code: String,
+    #[serde(default)]
+    pub current_password: String,
+    /// Instead of the password, a code from the secret in use now.
+    #[serde(default)]
+    pub current_code: Option<String>,
+}
+
+/// Turning off two-factor sign-in: the current password, or a current code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct TotpDisableInput {
+    #[serde(default)]
+    pub current_password: String,
+    #[serde(default)]
+    pub current_code: Option<String>,
+}
+
+/// A signed-in user changing their own password.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ChangePasswordInput {
+    pub current_password: String,
+    pub new_password: String,
+}
+
 /// Usernames: 3–32 of a-z, 0-9, `.`, `_`, `-`.
 pub fn parse_username(s: &str) -> Result<String, AppError> {
     let s = s.trim().to_lowercase();

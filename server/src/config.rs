@@ -168,6 +168,7 @@ impl Cli {
                 .max(100),
             stream_recheck_ms: 30_000,
             event_retention_hours: 7 * 24,
+            auth_limits: Default::default(),
         };
         let admin_password = self
             .admin_password

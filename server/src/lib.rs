@@ -109,6 +109,9 @@ pub fn spawn_background(svc: &Services) {
             if let Err(e) = service::idempotency::purge_expired(&s.db, service::now_ms()).await {
                 tracing::warn!(error = %e, "purging idempotency keys failed");
             }
+            if let Err(e) = service::auth::limiter::purge_expired(&s.db, service::now_ms()).await {
+                tracing::warn!(error = %e, "purging sign-in throttle counters failed");
+            }
             let keep_ms = s.config.event_retention_hours.max(1) * 3_600_000;
             if let Err(e) = service::events::trim(&s.db, service::now_ms() - keep_ms).await {
                 tracing::warn!(error = %e, "trimming the event log failed");

@@ -154,12 +154,18 @@ on_both!(
         let uid = me["id"].as_i64().unwrap();
         let setup = service::auth::new_totp_setup("quality");
         let now = service::now_ms();
+        let me = service::auth::load_user(&app.svc.db, uid).await.unwrap();
+        let enable = |code: &str| domain::auth::TotpEnableInput {
+            secret: setup.secret_base32.clone(),
+            code: code.into(),
+            current_password: DEMO_PASSWORD.into(),
+            current_code: None,
+        };
         // A wrong code does not turn it on.
-        let err =
-            service::auth::enable_totp(&app.svc, uid, &setup.secret_base32, "000000", now).await;
+        let err = service::auth::enable_totp(&app.svc, &me, &enable("000000"), None, now).await;
         assert!(err.is_err());
         let code = service::auth::totp_code(&setup.secret_base32, now).unwrap();
-        service::auth::enable_totp(&app.svc, uid, &setup.secret_base32, &code, now)
+        service::auth::enable_totp(&app.svc, &me, &enable(&code), None, now)
             .await
             .unwrap();
 
@@ -175,8 +181,10 @@ on_both!(
         assert_eq!((status, body["field"].as_str()), (422, Some("totp_code")));
         let (status, body) = login(Some("123456".into())).await;
         assert_eq!((status, body["field"].as_str()), (422, Some("totp_code")));
+        // The enrolment code is spent; the next step's code (within the
+        // allowed clock skew) signs in.
         let (status, _) = login(Some(
-            service::auth::totp_code(&setup.secret_base32, service::now_ms()).unwrap(),
+            service::auth::totp_code(&setup.secret_base32, now + 30_000).unwrap(),
         ))
         .await;
         assert_eq!(status, 200);

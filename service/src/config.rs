@@ -25,6 +25,40 @@ pub struct Config {
     pub stream_recheck_ms: u64,
     /// How long the event log keeps events, in hours.
     pub event_retention_hours: i64,
+    pub auth_limits: AuthLimits,
+}
+
+/// How many sign-in and reset attempts are allowed in a window before the
+/// key is refused until the window ends. The pair (username, address) locks
+/// first, so a guesser at one address cannot lock a user out everywhere; the
+/// per-username ceiling across addresses is much higher.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthLimits {
+    pub window_minutes: i64,
+    /// Failed sign-ins for one username from one address.
+    pub per_pair: i64,
+    /// Failed sign-ins from one address, any usernames.
+    pub per_address: i64,
+    /// Failed sign-ins for one username, all addresses together.
+    pub per_username: i64,
+    /// Password-reset attempts from one address.
+    pub resets_per_address: i64,
+    /// Wrong current passwords or codes when a signed-in user confirms a
+    /// sensitive change (password, two-factor).
+    pub reauth_per_user: i64,
+}
+
+impl Default for AuthLimits {
+    fn default() -> Self {
+        AuthLimits {
+            window_minutes: 15,
+            per_pair: 5,
+            per_address: 20,
+            per_username: 100,
+            resets_per_address: 10,
+            reauth_per_user: 5,
+        }
+    }
 }
 
 impl Config {
@@ -65,6 +99,7 @@ impl Config {
             monitor_interval_ms: 1_000,
             stream_recheck_ms: 1_000,
             event_retention_hours: 7 * 24,
+            auth_limits: AuthLimits::default(),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! so clocks can be tested without waiting.
 
 pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod db;
@@ -14,7 +15,7 @@ pub mod maintenance;
 pub mod rows;
 pub mod seed;
 
-pub use config::Config;
+pub use config::{AuthLimits, Config};
 pub use db::Db;
 pub use error::ServiceError;
 
@@ -26,7 +27,6 @@ pub struct Services {
     pub db: Db,
     pub config: Arc<Config>,
     pub events: events::Events,
-    pub login_limiter: Arc<auth::LoginLimiter>,
     pub user_cache: Arc<auth::UserCache>,
 }
 
@@ -36,7 +36,6 @@ impl Services {
             db,
             config: Arc::new(config),
             events: events::Events::new(),
-            login_limiter: Arc::new(auth::LoginLimiter::default()),
             user_cache: Arc::new(auth::UserCache::default()),
         }
     }

@@ -20,9 +20,8 @@ pub async fn create_user(
     idempotency_key: String,
     input: NewUserInput,
 ) -> Result<UserSummary, AppError> {
-    let _ = idempotency_key; // usernames are unique: a retried create is refused, not doubled
     let (svc, user) = current_user().await?;
-    service::admin::create_user(&svc, &user, &input, now())
+    service::admin::create_user(&svc, &user, &input, Some(&idempotency_key), now())
         .await
         .map_err(fail)
 }
@@ -33,9 +32,8 @@ pub async fn set_user_roles(
     user_id: i64,
     roles: Vec<String>,
 ) -> Result<(), AppError> {
-    let _ = idempotency_key; // setting the same roles twice is the same as once
     let (svc, user) = current_user().await?;
-    service::admin::set_user_roles(&svc, &user, user_id, &roles, now())
+    service::admin::set_user_roles(&svc, &user, user_id, &roles, Some(&idempotency_key), now())
         .await
         .map_err(fail)
 }
@@ -46,18 +44,16 @@ pub async fn set_user_active(
     user_id: i64,
     active: bool,
 ) -> Result<(), AppError> {
-    let _ = idempotency_key;
     let (svc, user) = current_user().await?;
-    service::admin::set_user_active(&svc, &user, user_id, active, now())
+    service::admin::set_user_active(&svc, &user, user_id, active, Some(&idempotency_key), now())
         .await
         .map_err(fail)
 }
 
 #[server(prefix = "/sfn", endpoint = "admin/users/reset", input = Json)]
 pub async fn issue_reset(idempotency_key: String, username: String) -> Result<String, AppError> {
-    let _ = idempotency_key;
     let (svc, user) = current_user().await?;
-    let token = service::admin::issue_reset(&svc, &user, &username, now())
+    let token = service::admin::issue_reset(&svc, &user, &username, Some(&idempotency_key), now())
         .await
         .map_err(fail)?;
     Ok(format!(
@@ -79,11 +75,18 @@ pub async fn set_role_permission(
     permission: Permission,
     granted: bool,
 ) -> Result<(), AppError> {
-    let _ = idempotency_key; // granting twice is granting once
     let (svc, user) = current_user().await?;
-    service::admin::set_role_permission(&svc, &user, role_id, permission, granted, now())
-        .await
-        .map_err(fail)
+    service::admin::set_role_permission(
+        &svc,
+        &user,
+        role_id,
+        permission,
+        granted,
+        Some(&idempotency_key),
+        now(),
+    )
+    .await
+    .map_err(fail)
 }
 
 #[server(prefix = "/sfn", endpoint = "admin/audit", input = Json)]

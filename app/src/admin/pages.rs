@@ -90,13 +90,15 @@ fn UserRow(
     reset_link: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let pending = Pending::new();
-    let role = RwSignal::new(user.roles.first().cloned().unwrap_or_default());
+    // The whole set of roles: what is saved replaces the user's roles, so
+    // the editor starts from all of them.
+    let roles = RwSignal::new(user.roles.clone());
     let (id, active, uname) = (user.id, user.active, user.username.clone());
-    let save_role = move |_| {
-        let r = role.get_untracked();
+    let save_roles = move |_| {
+        let set = roles.get_untracked();
         pending.run(
             "Changing roles",
-            move |k| set_user_roles(k, id, vec![r.clone()]),
+            move |k| set_user_roles(k, id, set.clone()),
             move |_| {
                 push_toast(ToastKind::Success, "Roles saved");
                 reload.update(|v| *v += 1);
@@ -123,11 +125,34 @@ fn UserRow(
     view! {
         <tr data-testid="user-row">
             <td><strong>{user.display_name.clone()}</strong><br /><span class="muted">{user.username.clone()}</span></td>
-            <td data-label="Role">
-                <select bind:value=role aria-label="Role">
-                    {SEEDED_ROLES.iter().map(|(r, _)| view! { <option value=*r>{*r}</option> }).collect_view()}
-                </select>
-                " " <button class="btn small" on:click=save_role disabled=move || pending.busy.get()>"Save"</button>
+            <td data-label="Roles">
+                <fieldset class="role-set" aria-label=format!("Roles of {}", user.username)>
+                    {SEEDED_ROLES.iter().map(|(r, _)| {
+                        let name = r.to_string();
+                        let on = {
+                            let name = name.clone();
+                            move || roles.with(|set| set.contains(&name))
+                        };
+                        let toggle = move |ev: leptos::ev::Event| {
+                            let checked = event_target_checked(&ev);
+                            let name = name.clone();
+                            roles.update(|set| {
+                                set.retain(|x| *x != name);
+                                if checked {
+                                    set.push(name);
+                                }
+                            });
+                        };
+                        view! {
+                            <label class="check">
+                                <input type="checkbox" name="roles" value=*r prop:checked=on on:change=toggle />
+                                {*r}
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <button class="btn small" on:click=save_roles disabled=move || pending.busy.get() || roles.with(Vec::is_empty)>"Save roles"</button>
+                <FieldMsg msg=pending.error_for("roles") />
             </td>
             <td data-label="2FA">{if user.totp_enabled { "on" } else { "off" }}</td>
             <td data-label="Status">{if active { "active" } else { "disabled" }}</td>

@@ -1,9 +1,10 @@
-//! `/api/v1/admin/...`: users, roles, audit log.
+//! `/api/v1/admin/...`: users, roles, audit log. Mutations honour an
+//! `Idempotency-Key` header.
 
-use super::{ApiResult, AuthUser, JsonBody};
+use super::{idempotency_key, ApiResult, AuthUser, JsonBody};
 use crate::AppState;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use domain::auth::{AuditEntry, NewUserInput, RoleView, UserSummary};
@@ -15,6 +16,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin/users", get(users).post(create_user))
         .route("/admin/users/{id}/roles", put(set_roles))
+        .route("/admin/users/{id}/active", put(set_active))
         .route("/admin/users/{username}/password-reset", post(issue_reset))
         .route("/admin/roles", get(roles))
         .route("/admin/roles/{id}/permissions", put(set_permission))
@@ -31,12 +33,12 @@ async fn users(
 async fn create_user(
     State(s): State<AppState>,
     AuthUser(u): AuthUser,
+    headers: HeaderMap,
     JsonBody(input): JsonBody<NewUserInput>,
 ) -> ApiResult<(StatusCode, Json<UserSummary>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(service::admin::create_user(&s.svc, &u, &input, now_ms()).await?),
-    ))
+    let key = idempotency_key(&headers);
+    let user = service::admin::create_user(&s.svc, &u, &input, key.as_deref(), now_ms()).await?;
+    Ok((StatusCode::CREATED, Json(user)))
 }
 
 #[derive(Deserialize)]
@@ -44,13 +46,33 @@ struct RolesIn {
     roles: Vec<String>,
 }
 
+/// Replaces the user's whole set of roles.
 async fn set_roles(
     State(s): State<AppState>,
     AuthUser(u): AuthUser,
     Path(id): Path<i64>,
+    headers: HeaderMap,
     JsonBody(input): JsonBody<RolesIn>,
 ) -> ApiResult<StatusCode> {
-    service::admin::set_user_roles(&s.svc, &u, id, &input.roles, now_ms()).await?;
+    let key = idempotency_key(&headers);
+    service::admin::set_user_roles(&s.svc, &u, id, &input.roles, key.as_deref(), now_ms()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+struct ActiveIn {
+    active: bool,
+}
+
+async fn set_active(
+    State(s): State<AppState>,
+    AuthUser(u): AuthUser,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    JsonBody(input): JsonBody<ActiveIn>,
+) -> ApiResult<StatusCode> {
+    let key = idempotency_key(&headers);
+    service::admin::set_user_active(&s.svc, &u, id, input.active, key.as_deref(), now_ms()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -58,8 +80,11 @@ async fn issue_reset(
     State(s): State<AppState>,
     AuthUser(u): AuthUser,
     Path(username): Path<String>,
+    headers: HeaderMap,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let token = service::admin::issue_reset(&s.svc, &u, &username, now_ms()).await?;
+    let key = idempotency_key(&headers);
+    let token =
+        service::admin::issue_reset(&s.svc, &u, &username, key.as_deref(), now_ms()).await?;
     let url = format!("{}/reset?token={token}", s.svc.config.public_url);
     Ok(Json(serde_json::json!({ "token": token, "url": url })))
 }
@@ -78,10 +103,20 @@ async fn set_permission(
     State(s): State<AppState>,
     AuthUser(u): AuthUser,
     Path(id): Path<i64>,
+    headers: HeaderMap,
     JsonBody(input): JsonBody<PermIn>,
 ) -> ApiResult<StatusCode> {
-    service::admin::set_role_permission(&s.svc, &u, id, input.permission, input.granted, now_ms())
-        .await?;
+    let key = idempotency_key(&headers);
+    service::admin::set_role_permission(
+        &s.svc,
+        &u,
+        id,
+        input.permission,
+        input.granted,
+        key.as_deref(),
+        now_ms(),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

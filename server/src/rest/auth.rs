@@ -1,7 +1,7 @@
 //! `/api/v1/auth/...`: sign-in for integrators (token in the body and a
 //! cookie), sign-out, refresh, who-am-I and password reset.
 
-use super::{ApiResult, AuthUser, JsonBody};
+use super::{idempotency_key, ApiResult, AuthUser, JsonBody};
 use crate::AppState;
 use app::ssr::axum_connect_info::ClientAddr;
 use axum::extract::State;
@@ -9,7 +9,9 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
-use domain::auth::{CurrentUser, LoginInput};
+use domain::auth::{
+    ChangePasswordInput, CurrentUser, LoginInput, TotpDisableInput, TotpEnableInput, TotpSetup,
+};
 use domain::AppError;
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +22,10 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/refresh", post(refresh))
         .route("/auth/me", get(me))
         .route("/auth/password-reset", post(password_reset))
+        .route("/auth/password", post(change_password))
+        .route("/auth/totp/setup", post(totp_setup))
+        .route("/auth/totp/enable", post(totp_enable))
+        .route("/auth/totp/disable", post(totp_disable))
 }
 
 /// The sign-in form posted without JavaScript (or before the page has
@@ -125,14 +131,68 @@ struct ResetIn {
 
 async fn password_reset(
     State(state): State<AppState>,
+    addr: Option<Extension<ClientAddr>>,
     JsonBody(input): JsonBody<ResetIn>,
 ) -> ApiResult<StatusCode> {
+    let addr = addr.map(|a| a.0 .0).unwrap_or_else(|| "unknown".into());
     service::auth::reset_password(
-        &state.svc.db,
+        &state.svc,
         &input.token,
         &input.password,
+        &addr,
         service::now_ms(),
     )
     .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Changes the caller's own password; their other sessions end.
+async fn change_password(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    headers: HeaderMap,
+    JsonBody(input): JsonBody<ChangePasswordInput>,
+) -> ApiResult<StatusCode> {
+    let (token, _) =
+        service::auth::token_from_headers(&headers).ok_or(AppError::Unauthenticated)?;
+    let key = idempotency_key(&headers);
+    service::auth::change_password(
+        &state.svc,
+        &user,
+        &token,
+        &input,
+        key.as_deref(),
+        service::now_ms(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A fresh secret to enrol (nothing is stored until `totp/enable`).
+async fn totp_setup(AuthUser(user): AuthUser) -> Json<TotpSetup> {
+    Json(service::auth::new_totp_setup(&user.username))
+}
+
+async fn totp_enable(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    headers: HeaderMap,
+    JsonBody(input): JsonBody<TotpEnableInput>,
+) -> ApiResult<StatusCode> {
+    let key = idempotency_key(&headers);
+    service::auth::enable_totp(&state.svc, &user, &input, key.as_deref(), service::now_ms())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn totp_disable(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    headers: HeaderMap,
+    JsonBody(input): JsonBody<TotpDisableInput>,
+) -> ApiResult<StatusCode> {
+    let key = idempotency_key(&headers);
+    service::auth::disable_totp(&state.svc, &user, &input, key.as_deref(), service::now_ms())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
