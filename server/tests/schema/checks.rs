@@ -30,6 +30,10 @@ const NEW_REQUEST: &str = "INSERT INTO maintenance_requests (machine_id, kind, p
      reported_by, created_at, updated_at, response_target_ms, resolution_target_ms) VALUES \
      ((SELECT MIN(id) FROM machines), 'breakdown', 'low', 'check', 'open', (SELECT MIN(id) FROM users), 0, 0, 1, 1)";
 
+/// A column, the statements that set up a row for it, a statement binding
+/// the value as `$1`, the values the enum has, and one it does not.
+type Case<'a> = (&'a str, Vec<&'a str>, String, Vec<&'a str>, &'a str);
+
 on_both!(
     check_constraints_allow_exactly_the_enum_values,
     |app: TestApp| async move {
@@ -58,7 +62,7 @@ on_both!(
         let modules: Vec<&str> = Module::ALL.iter().map(|m| m.as_str()).collect();
         let actions: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
         let role = "INSERT INTO roles (name) VALUES ('check_role')";
-        let cases: Vec<(&str, Vec<&str>, String, Vec<&str>, &str)> = vec![
+        let cases: Vec<Case> = vec![
             ("maintenance_requests.status", vec![], request("status"), statuses.clone(), "reopened"),
             ("maintenance_requests.priority", vec![], request("priority"), priorities.clone(), "urgent"),
             ("maintenance_requests.kind", vec![], request("kind"), kinds, "inspection"),
