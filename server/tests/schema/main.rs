@@ -22,8 +22,10 @@ use std::collections::{BTreeMap, BTreeSet};
 struct Table {
     /// name → (nullable, type class)
     columns: BTreeMap<String, (bool, String)>,
-    /// constraint name → normalised expression (identifiers and literals)
-    checks: BTreeMap<String, String>,
+    /// CHECK constraints as normalised expressions (identifiers and
+    /// literals); by expression, not name, since an unnamed CHECK is named
+    /// by PostgreSQL only.
+    checks: BTreeSet<String>,
     primary_key: Vec<String>,
     /// unique constraints, by their columns
     uniques: BTreeSet<Vec<String>>,
@@ -131,9 +133,9 @@ fn normalise_check(expr: &str) -> String {
     format!("{}: {}", idents.join(","), literals.join(" "))
 }
 
-/// Every `[CONSTRAINT name] CHECK (...)` in a `CREATE TABLE` statement.
-fn sqlite_checks(sql: &str) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
+/// Every `CHECK (...)` in a `CREATE TABLE` statement.
+fn sqlite_checks(sql: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
     let upper = sql.to_ascii_uppercase();
     let mut from = 0;
     let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
@@ -162,15 +164,7 @@ fn sqlite_checks(sql: &str) -> BTreeMap<String, String> {
                 _ => {}
             }
         }
-        // The name: the word after CONSTRAINT just before CHECK, if any.
-        let before: Vec<&str> = sql[..at].split_whitespace().rev().take(2).collect();
-        let name = match before.as_slice() {
-            [name, kw] if kw.eq_ignore_ascii_case("constraint") => {
-                name.trim_matches('"').to_string()
-            }
-            _ => format!("unnamed CHECK {}", &sql[open..=end]),
-        };
-        out.insert(name, normalise_check(&sql[open..=end]));
+        out.insert(normalise_check(&sql[open..=end]));
         from = end;
     }
     out
@@ -266,8 +260,8 @@ async fn postgres_schema(url: &str) -> Schema {
             t.columns.insert(col, (nullable == "YES", type_class(&ty)));
         }
     }
-    let constraints: Vec<(String, String, String, String, Vec<String>)> = sqlx::query_as(
-        "SELECT c.conrelid::regclass::text, c.conname::text, c.contype::text, pg_get_constraintdef(c.oid), \
+    let constraints: Vec<(String, String, String, Vec<String>)> = sqlx::query_as(
+        "SELECT c.conrelid::regclass::text, c.contype::text, pg_get_constraintdef(c.oid), \
          ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, o) \
                JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o) \
          FROM pg_constraint c WHERE c.connamespace = 'public'::regnamespace AND c.contype IN ('c', 'p', 'u')",
@@ -275,13 +269,13 @@ async fn postgres_schema(url: &str) -> Schema {
     .fetch_all(&mut conn)
     .await
     .unwrap();
-    for (table, name, kind, def, cols) in constraints {
+    for (table, kind, def, cols) in constraints {
         let Some(t) = schema.get_mut(&table) else {
             continue;
         };
         match kind.as_str() {
             "c" => {
-                t.checks.insert(name, normalise_check(&def));
+                t.checks.insert(normalise_check(&def));
             }
             "p" => t.primary_key = cols,
             _ => {
@@ -335,14 +329,11 @@ fn differences(sqlite: &Schema, postgres: &Schema) -> Vec<String> {
                 ));
             }
         }
-        let checks: BTreeSet<&String> = s.checks.keys().chain(p.checks.keys()).collect();
-        for c in checks {
-            let (sc, pc) = (s.checks.get(c), p.checks.get(c));
-            if sc != pc {
-                out.push(format!(
-                    "{name} CHECK {c}: SQLite {sc:?}, PostgreSQL {pc:?}"
-                ));
-            }
+        for c in s.checks.difference(&p.checks) {
+            out.push(format!("{name} CHECK ({c}) only on SQLite"));
+        }
+        for c in p.checks.difference(&s.checks) {
+            out.push(format!("{name} CHECK ({c}) only on PostgreSQL"));
         }
         if s.primary_key != p.primary_key {
             out.push(format!(
@@ -401,9 +392,18 @@ async fn sqlite_and_postgres_schemas_match() {
     // The comparison sees what it should: the tables, and the constraints
     // the enums rely on.
     assert!(s.len() >= 14, "{:?}", s.keys());
-    assert!(s["maintenance_requests"]
-        .checks
-        .contains_key("maintenance_requests_status_check"));
+    let statuses: Vec<String> = domain::maintenance::Status::ALL
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let status_check = format!("status: {}", statuses.join(" "));
+    assert!(
+        s["maintenance_requests"].checks.contains(&status_check),
+        "{status_check} not in {:?}",
+        s["maintenance_requests"].checks
+    );
     assert!(s["maintenance_requests"]
         .indexes
         .contains_key("mr_active_created"));
@@ -434,7 +434,7 @@ async fn sqlite_and_postgres_schemas_match() {
     assert!(
         diffs
             .iter()
-            .any(|d| d.starts_with("sla_policies CHECK sla_policies_priority_check")),
+            .any(|d| d.starts_with("sla_policies CHECK") && d.contains("'urgent'")),
         "{diffs:?}"
     );
     sqlite_db.write.close().await;
