@@ -26,6 +26,7 @@ CREATE TABLE users_new (
     totp_secret TEXT,
     active INTEGER NOT NULL DEFAULT 1,
     created_at INTEGER NOT NULL,
+    totp_last_step INTEGER,
     CONSTRAINT users_active_check CHECK (active IN (0, 1))
 );
 
@@ -188,6 +189,7 @@ ALTER TABLE maintenance_request_counts_new RENAME TO maintenance_request_counts;
 
 -- 5. Indexes as 0001 and 0002 left them, and 0003's count triggers.
 CREATE INDEX sessions_user ON sessions(user_id);
+CREATE INDEX password_resets_user ON password_resets(user_id);
 CREATE INDEX mr_created ON maintenance_requests(created_at);
 CREATE INDEX mr_machine ON maintenance_requests(machine_id);
 CREATE INDEX mr_next_check ON maintenance_requests(next_check_at);
