@@ -58,6 +58,12 @@ pub struct Cli {
     /// How often the SLA monitor looks for breaches, in milliseconds [default: 1000].
     #[arg(long, env = "SHOPFLOOR_MONITOR_INTERVAL_MS")]
     pub monitor_interval_ms: Option<u64>,
+    /// How often an open live-event stream re-checks its session and permissions, in milliseconds (100 to 30000) [default: 30000].
+    #[arg(long, env = "SHOPFLOOR_STREAM_RECHECK_MS")]
+    pub stream_recheck_ms: Option<u64>,
+    /// How long the event log keeps events for reconnecting browsers, in hours [default: 168].
+    #[arg(long, env = "SHOPFLOOR_EVENT_RETENTION_HOURS")]
+    pub event_retention_hours: Option<u64>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -166,8 +172,10 @@ impl Cli {
             session_max_hours: 7 * 24,
             monitor_interval_ms: num(self.monitor_interval_ms, "monitor_interval_ms", 1000)?
                 .max(100),
-            stream_recheck_ms: 30_000,
-            event_retention_hours: 7 * 24,
+            stream_recheck_ms: num(self.stream_recheck_ms, "stream_recheck_ms", 30_000)?
+                .clamp(100, 30_000),
+            event_retention_hours: num(self.event_retention_hours, "event_retention_hours", 168)?
+                .clamp(1, 24 * 365) as i64,
             auth_limits: Default::default(),
         };
         let admin_password = self
