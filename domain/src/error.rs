@@ -17,7 +17,20 @@ impl FieldError {
             message: message.into(),
         }
     }
+
+    /// How a field error crosses server_fn's text-only argument errors.
+    pub fn to_args_text(&self) -> String {
+        format!("{ARGS_PREFIX}{}: {}", self.field, self.message)
+    }
+
+    /// The field error written by [`FieldError::to_args_text`], if it is one.
+    pub fn from_args_text(s: &str) -> Option<FieldError> {
+        let (field, message) = s.strip_prefix(ARGS_PREFIX)?.split_once(": ")?;
+        Some(FieldError::new(field, message))
+    }
 }
+
+const ARGS_PREFIX: &str = "invalid argument ";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "code", rename_all = "snake_case")]
@@ -148,8 +161,14 @@ mod server_fn_impl {
         fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
             match value {
                 ServerFnErrorErr::Request(detail) => AppError::Network { detail },
+                // Arguments that did not parse: the field they name when the
+                // checked JSON codec read them, else a general word (serde's
+                // own text is never passed on).
                 ServerFnErrorErr::Args(message) | ServerFnErrorErr::Deserialization(message) => {
-                    AppError::Invalid(super::FieldError::new("request", message))
+                    AppError::Invalid(
+                        super::FieldError::from_args_text(&message)
+                            .unwrap_or_else(|| super::FieldError::new("body", "could not be read")),
+                    )
                 }
                 ServerFnErrorErr::Registration(_) => AppError::NotFound {
                     what: "server function".into(),

@@ -7,6 +7,7 @@ pub mod config;
 pub mod error;
 pub mod maintenance;
 pub mod perm;
+pub mod safe_path;
 pub mod time;
 
 pub use error::{AppError, FieldError};

@@ -1,8 +1,8 @@
 //! `/api/v1/admin/...`: users, roles, audit log.
 
-use super::{ApiResult, AuthUser, JsonBody};
+use super::{ApiResult, AuthUser, JsonBody, Path};
 use crate::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
