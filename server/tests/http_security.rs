@@ -171,6 +171,10 @@ on_both!(
         assert_eq!(page.status(), 200);
         assert!(header(&page, "content-type").starts_with("text/html"));
         assert_eq!(header(&page, "cache-control"), "no-store");
+        // The CSP allows no inline style: a signed-in page has none either.
+        let html = page.text().await.unwrap();
+        assert!(html.contains("request-row"), "the list is server-rendered");
+        assert!(!html.contains(" style=") && !html.contains("<style"));
         let api = app.login("maintenance").await;
         let res = api.get("/api/v1/maintenance/requests").await;
         assert_eq!(res.status(), 200);
@@ -368,7 +372,12 @@ async fn metrics_need_the_configured_token() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    assert!(res.text().await.unwrap().contains("http_requests_total"));
+    let metrics = res.text().await.unwrap();
+    assert!(
+        metrics.contains("http_requests_total")
+            && metrics.contains("http_request_duration_seconds_bucket"),
+        "{metrics}"
+    );
     app.finish().await;
 }
 
