@@ -56,10 +56,6 @@ impl Config {
         }
     }
 
-    pub fn secure_cookies(&self) -> bool {
-        self.public_url.starts_with("https://")
-    }
-
     /// The origin (scheme://host[:port]) of `public_url`.
     pub fn public_origin(&self) -> String {
         origin_of(&self.public_url)
