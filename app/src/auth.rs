@@ -1,6 +1,7 @@
 //! Sign-in, sign-out, the session, the account page (TOTP) and password reset.
 
 use crate::call::{read, Pending};
+use crate::codec::Json;
 use crate::components::{FieldMsg, SubmitButton};
 use crate::toast::{push_toast, ToastKind};
 use domain::auth::{
@@ -8,7 +9,6 @@ use domain::auth::{
 };
 use domain::AppError;
 use leptos::prelude::*;
-use server_fn::codec::Json;
 
 #[server(prefix = "/sfn", endpoint = "auth/me", input = Json)]
 pub async fn get_me() -> Result<Option<CurrentUser>, AppError> {
@@ -32,12 +32,7 @@ pub async fn login(input: LoginInput) -> Result<CurrentUser, AppError> {
     let (token, user) = service::auth::login(&svc, &input, &client_addr(), now())
         .await
         .map_err(fail)?;
-    let max_age = svc.config.session_max_hours * 3600;
-    set_cookie(&service::auth::session_cookie(
-        Some(&token),
-        svc.config.secure_cookies(),
-        max_age,
-    ));
+    set_session_cookie(&svc, Some(&token));
     Ok(user)
 }
 
@@ -48,11 +43,8 @@ pub async fn logout() -> Result<(), AppError> {
     if let Some(token) = session_token() {
         service::auth::logout(&svc, &token).await.map_err(fail)?;
     }
-    set_cookie(&service::auth::session_cookie(
-        None,
-        svc.config.secure_cookies(),
-        0,
-    ));
+    set_session_cookie(&svc, None);
+    clear_site_data();
     Ok(())
 }
 
@@ -64,11 +56,7 @@ pub async fn refresh_session() -> Result<CurrentUser, AppError> {
     let (new, user) = service::auth::refresh(&svc, &token, now())
         .await
         .map_err(fail)?;
-    set_cookie(&service::auth::session_cookie(
-        Some(&new),
-        svc.config.secure_cookies(),
-        svc.config.session_max_hours * 3600,
-    ));
+    set_session_cookie(&svc, Some(&new));
     Ok(user)
 }
 
@@ -145,14 +133,11 @@ pub fn LoginPage() -> impl IntoView {
             password: password.get_untracked(),
             totp_code: Some(code.get_untracked()).filter(|c| !c.is_empty()),
         };
-        let next = query
-            .get_untracked()
-            .get("next")
-            .filter(|n| n.starts_with('/') && !n.starts_with("//"));
+        let next = domain::safe_path::next_or_home(query.get_untracked().get("next").as_deref());
         pending.run(
             "Signing in",
             move |_key| login(input.clone()),
-            move |_user| go(next.as_deref().unwrap_or("/maintenance")),
+            move |_user| go(&next),
         );
     };
     Effect::new(move |_| {

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod auth;
 pub mod call;
+pub mod codec;
 pub mod components;
 pub mod live;
 pub mod maintenance;

@@ -15,14 +15,16 @@ pub struct ClientConfig {
     pub plant_name: String,
 }
 
+/// The defaults of the settings the browser sees: the one place they are
+/// written. The server's configuration starts from these.
 impl Default for ClientConfig {
     fn default() -> Self {
         Self {
             request_timeout_ms: 10_000,
             retries: 3,
             retry_base_ms: 300,
-            plant_time_zone: "UTC".into(),
-            plant_name: "Shopfloor".into(),
+            plant_time_zone: "Africa/Johannesburg".into(),
+            plant_name: "Shopfloor demo plant".into(),
         }
     }
 }

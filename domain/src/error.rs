@@ -17,6 +17,17 @@ impl FieldError {
             message: message.into(),
         }
     }
+
+    /// How a field error crosses server_fn's text-only argument errors.
+    pub fn to_args_text(&self) -> String {
+        format!("{ARGS_PREFIX}{}: {}", self.field, self.message)
+    }
+
+    /// The field error written by [`FieldError::to_args_text`], if it is one.
+    pub fn from_args_text(s: &str) -> Option<FieldError> {
+        let (field, message) = s.strip_prefix(ARGS_PREFIX)?.split_once(": ")?;
+        Some(FieldError::new(field, message))
+    }
 }
 
 /// A stored value (a database column) that names no variant of its enum. A
@@ -27,6 +38,8 @@ pub struct UnknownValue {
     pub what: &'static str,
     pub value: String,
 }
+
+const ARGS_PREFIX: &str = "invalid argument ";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "code", rename_all = "snake_case")]
@@ -157,8 +170,14 @@ mod server_fn_impl {
         fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
             match value {
                 ServerFnErrorErr::Request(detail) => AppError::Network { detail },
+                // Arguments that did not parse: the field they name when the
+                // checked JSON codec read them, else a general word (serde's
+                // own text is never passed on).
                 ServerFnErrorErr::Args(message) | ServerFnErrorErr::Deserialization(message) => {
-                    AppError::Invalid(super::FieldError::new("request", message))
+                    AppError::Invalid(
+                        super::FieldError::from_args_text(&message)
+                            .unwrap_or_else(|| super::FieldError::new("body", "could not be read")),
+                    )
                 }
                 ServerFnErrorErr::Registration(_) => AppError::NotFound {
                     what: "server function".into(),

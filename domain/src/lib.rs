@@ -9,6 +9,7 @@ pub mod events;
 pub mod maintenance;
 pub mod perm;
 pub mod registry;
+pub mod safe_path;
 pub mod time;
 
 pub use error::{AppError, FieldError, UnknownValue};

@@ -161,25 +161,6 @@ test('Chromium finds the app installable', async ({ baseURL }, info) => {
   }
 });
 
-test('the app shell opens with no network once visited, with the offline banner', async ({ page, context }) => {
-  await new LoginPage(page).signIn('operator');
-  // Let the service worker install and take control, then visit the page it will keep.
-  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
-  await page.reload();
-  await hydrated(page);
-  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
-  await page.goto('/maintenance');
-  await hydrated(page);
-  await expect(page.getByTestId('request-row').first()).toBeVisible();
-
-  await context.setOffline(true);
-  await page.reload();
-  await hydrated(page);
-  await expect(page.getByTestId('offline-banner')).toBeVisible();
-  await expect(page.getByTestId('request-row').first()).toBeVisible();
-  await context.setOffline(false);
-});
-
 test('admin screens: users, roles and the audit log', async ({ page }, info) => {
   await page.goto('/login');
   await hydrated(page);

@@ -2,6 +2,7 @@
 //! functions, the `/api/v1` REST API, the live event stream and operations
 //! endpoints. `router` is what `main` serves and what the tests spawn.
 
+pub mod client_addr;
 pub mod config;
 pub mod middleware;
 pub mod ops;
@@ -18,6 +19,7 @@ use service::Services;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub svc: Services,
+    pub http: std::sync::Arc<config::HttpConfig>,
 }
 
 /// Leptos settings: from cargo-leptos' environment when it runs us, else the
@@ -36,10 +38,21 @@ pub fn leptos_options(bind: std::net::SocketAddr) -> LeptosOptions {
         .build()
 }
 
+/// The app with the default HTTP settings (no proxies, no CORS, no metrics).
 pub fn router(svc: Services, leptos_options: LeptosOptions) -> Router {
+    router_with(svc, config::HttpConfig::default(), leptos_options)
+}
+
+pub fn router_with(
+    svc: Services,
+    http: config::HttpConfig,
+    leptos_options: LeptosOptions,
+) -> Router {
+    let http = std::sync::Arc::new(http);
     let state = AppState {
         leptos_options: leptos_options.clone(),
         svc: svc.clone(),
+        http: http.clone(),
     };
     let routes = generate_route_list(App);
     let context = {
@@ -64,8 +77,11 @@ pub fn router(svc: Services, leptos_options: LeptosOptions) -> Router {
         .merge(pages)
         // The sign-in form without JavaScript; joins the GET /login page route.
         .route("/login", axum::routing::post(rest::auth::login_form))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            rest::extract::BODY_LIMIT_BYTES,
+        ))
         .with_state(state);
-    middleware::apply(app, &svc)
+    middleware::apply(app, &svc, http)
 }
 
 /// Connects, migrates, seeds, and starts the SLA monitor.

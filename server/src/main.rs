@@ -1,17 +1,17 @@
-use clap::Parser;
 use shopfloor::config::{Cli, Command};
 
 #[tokio::main]
 async fn main() {
-    let cli = Cli::parse();
-    let (config, admin_password) = match cli.resolve() {
-        Ok(c) => c,
+    let cli = Cli::parse_args();
+    let settings = match cli.resolve() {
+        Ok(s) => s,
         Err(e) => {
             eprintln!("shopfloor: {e}");
             std::process::exit(2);
         }
     };
-    shopfloor::ops::init_tracing(&config.log_level, cli.log_json);
+    let (config, http) = (settings.service.clone(), settings.http.clone());
+    shopfloor::ops::init_tracing(&http.log_level, http.log_json);
     let fail = |e: String| -> ! {
         eprintln!("shopfloor: {e}");
         std::process::exit(1)
@@ -35,15 +35,17 @@ async fn main() {
             println!("{}/reset?token={token}", config.public_url);
         }
         Command::Serve => {
-            let svc = shopfloor::start_services(config.clone(), &admin_password, cli.demo)
-                .await
-                .unwrap_or_else(|e| fail(e));
+            let svc =
+                shopfloor::start_services(config.clone(), &settings.admin_password, settings.demo)
+                    .await
+                    .unwrap_or_else(|e| fail(e));
             shopfloor::spawn_background(&svc);
-            let app = shopfloor::router(svc, shopfloor::leptos_options(config.bind));
-            let listener = tokio::net::TcpListener::bind(config.bind)
+            let bind = http.bind;
+            let app = shopfloor::router_with(svc, http, shopfloor::leptos_options(bind));
+            let listener = tokio::net::TcpListener::bind(bind)
                 .await
-                .unwrap_or_else(|e| fail(format!("bind {}: {e}", config.bind)));
-            tracing::info!(addr = %config.bind, public_url = %config.public_url, "Shopfloor listening");
+                .unwrap_or_else(|e| fail(format!("bind {bind}: {e}")));
+            tracing::info!(addr = %bind, public_url = %config.public_url, "Shopfloor listening");
             println!("Shopfloor is serving at {}", config.public_url);
             axum::serve(
                 listener,

@@ -1,8 +1,13 @@
-//! Cross-cutting HTTP behaviour: security headers with a per-response CSP
-//! nonce, the cross-site request check for cookie-authenticated mutations,
-//! request metrics, compression and (opt-in) CORS.
+//! Cross-cutting HTTP behaviour: the client's address, security headers with
+//! a per-response CSP nonce, caching rules, the cross-site request check for
+//! every unsafe request that does not carry a bearer token, the JSON-only
+//! rule and body limit for server functions, request metrics, compression
+//! and (opt-in) CORS.
 
+use crate::config::HttpConfig;
+use crate::rest::extract::{is_json, not_json, too_large, BODY_LIMIT_BYTES};
 use app::ssr::axum_connect_info::ClientAddr;
+use app::ssr::http_session::{bearer_token, token_from_headers};
 use app::CspNonce;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, MatchedPath, Request};
@@ -12,28 +17,34 @@ use axum::Router;
 use base64::Engine;
 use http::{header, HeaderValue, Method, StatusCode};
 use rand::RngCore;
-use service::Config;
 use std::sync::Arc;
 use std::time::Instant;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-pub fn apply(router: Router, svc: &service::Services) -> Router {
-    let config = &svc.config;
-    let allowed = Arc::new(allowed_origins(config));
+pub fn apply(router: Router, svc: &service::Services, http: Arc<HttpConfig>) -> Router {
+    let allowed = Arc::new(allowed_origins(&svc.config, &http));
     let guard_svc = svc.clone();
+    let hsts = svc.config.public_url.starts_with("https://");
+    let addr_http = http.clone();
     let mut r = router
         .layer(axum::middleware::from_fn(move |req, next| {
             page_guard(guard_svc.clone(), req, next)
         }))
+        .layer(axum::middleware::from_fn(server_fn_body))
         .layer(axum::middleware::from_fn(move |req, next| {
             origin_check(allowed.clone(), req, next)
         }))
         .layer(CompressionLayer::new())
-        .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            security_headers(hsts, req, next)
+        }))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            client_addr(addr_http.clone(), req, next)
+        }))
         .layer(axum::middleware::from_fn(metrics_layer));
-    if !config.cors_origins.is_empty() {
-        let origins: Vec<HeaderValue> = config
+    if !http.cors_origins.is_empty() {
+        let origins: Vec<HeaderValue> = http
             .cors_origins
             .iter()
             .filter_map(|o| o.parse().ok())
@@ -53,29 +64,49 @@ pub fn apply(router: Router, svc: &service::Services) -> Router {
     r
 }
 
-fn allowed_origins(config: &Config) -> Vec<String> {
+fn allowed_origins(config: &service::Config, http: &HttpConfig) -> Vec<String> {
     let mut v = vec![config.public_origin()];
-    v.extend(config.cors_origins.iter().cloned());
+    v.extend(http.cors_origins.iter().cloned());
     v
 }
 
-/// Adds the nonce and client address to the request, and security headers to
+/// Puts the caller's address (see [`crate::client_addr`]) in the request
+/// extensions, where handlers and server functions read it.
+async fn client_addr(http: Arc<HttpConfig>, mut req: Request, next: Next) -> Response {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    let addr = crate::client_addr::resolve(peer, req.headers(), &http);
+    req.extensions_mut().insert(ClientAddr(addr));
+    next.run(req).await
+}
+
+/// Static files that hold no user data and may be cached; everything else
+/// (pages, `/api`, `/sfn`) is `no-store`, so no signed-in answer is kept by
+/// the browser, a proxy or the service worker.
+fn cacheable(path: &str) -> bool {
+    ["/pkg/", "/icons/"].iter().any(|p| path.starts_with(p))
+        || matches!(
+            path,
+            "/manifest.webmanifest" | "/offline.html" | "/favicon.ico"
+        )
+}
+
+/// Adds the nonce to the request, and security and caching headers to
 /// every response.
-async fn security_headers(mut req: Request, next: Next) -> Response {
+async fn security_headers(hsts: bool, mut req: Request, next: Next) -> Response {
     let mut bytes = [0u8; 18];
     rand::thread_rng().fill_bytes(&mut bytes);
     let nonce = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
     req.extensions_mut().insert(CspNonce(nonce.clone()));
-    let addr = req
-        .extensions()
-        .get::<ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
-    req.extensions_mut().insert(ClientAddr(addr));
+    let cacheable = cacheable(req.uri().path());
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    // No inline styles anywhere: the app's CSS is /pkg/shopfloor.css, and
+    // neither the views nor Leptos write a `style` attribute or element.
     let csp = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; \
          object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     );
@@ -95,26 +126,29 @@ async fn security_headers(mut req: Request, next: Next) -> Response {
         "permissions-policy",
         HeaderValue::from_static("geolocation=(), microphone=(), camera=(self)"),
     );
+    if hsts {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    if !cacheable {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     res
 }
 
-/// Refuses cross-site mutations that ride on the session cookie. SameSite=Lax
-/// already keeps the cookie off most cross-site requests; this checks the
-/// Origin (or Sec-Fetch-Site) as well. Bearer-token calls carry no ambient
-/// credential and are not checked.
+/// Refuses cross-site unsafe requests. SameSite=Lax already keeps the
+/// session cookie off most cross-site requests, but sign-in needs no cookie
+/// (login CSRF signs the victim into the attacker's account), so every
+/// unsafe request is checked: the Origin, or Sec-Fetch-Site, must be ours.
+/// Bearer-token calls carry no ambient credential, and a browser cannot send
+/// one cross-site without CORS allowing it; they are not checked. A client
+/// that sends neither header is not a browser, so not a CSRF vector.
 async fn origin_check(allowed: Arc<Vec<String>>, req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let h = req.headers();
-    let has_cookie = h.get_all(header::COOKIE).iter().any(|v| {
-        v.to_str()
-            .map(|s| s.contains(service::auth::SESSION_COOKIE))
-            .unwrap_or(false)
-    });
-    let bearer = h
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("Bearer "));
-    if safe || !has_cookie || bearer {
+    if safe || bearer_token(h).is_some() {
         return next.run(req).await;
     }
     let host_origins: Vec<String> = h
@@ -127,8 +161,6 @@ async fn origin_check(allowed: Arc<Vec<String>>, req: Request, next: Next) -> Re
             let o = origin.trim_end_matches('/');
             allowed.iter().any(|a| a == o) || host_origins.iter().any(|a| a == o)
         }
-        // No Origin: browsers send Sec-Fetch-Site on every request; a
-        // non-browser client sends neither and is not a CSRF vector.
         None => match h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
             Some(site) => site == "same-origin" || site == "none",
             None => true,
@@ -146,6 +178,25 @@ async fn origin_check(allowed: Arc<Vec<String>>, req: Request, next: Next) -> Re
     }
 }
 
+/// Server functions take JSON only (415 otherwise) and at most
+/// [`BODY_LIMIT_BYTES`] (413), read here so the answer says so.
+async fn server_fn_body(req: Request, next: Next) -> Response {
+    if !req.uri().path().starts_with("/sfn/") || req.method() != Method::POST {
+        return next.run(req).await;
+    }
+    if !is_json(req.headers()) {
+        return not_json();
+    }
+    let (parts, body) = req.into_parts();
+    match axum::body::to_bytes(body, BODY_LIMIT_BYTES).await {
+        Ok(bytes) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        Err(_) => too_large(),
+    }
+}
+
 /// Signed-out visitors to an app page go to the sign-in page (and come back
 /// after), before anything is rendered.
 async fn page_guard(svc: service::Services, req: Request, next: Next) -> Response {
@@ -154,7 +205,7 @@ async fn page_guard(svc: service::Services, req: Request, next: Next) -> Respons
     if !is_app_page {
         return next.run(req).await;
     }
-    let signed_in = match service::auth::token_from_headers(req.headers()) {
+    let signed_in = match token_from_headers(req.headers()) {
         Some((token, _)) => service::auth::session_user(&svc, &token, service::now_ms())
             .await
             .is_ok(),

@@ -1,9 +1,11 @@
 //! Operations: health, readiness, Prometheus metrics, logging set-up.
+//! `/metrics` answers only with `Authorization: Bearer <metrics_token>`, and
+//! not at all (404) when no token is configured.
 
 use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -34,7 +36,24 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(|| async { prometheus().render() }))
+        .route("/metrics", get(metrics))
+}
+
+async fn metrics(State(state): State<AppState>, headers: http::HeaderMap) -> Response {
+    use subtle::ConstantTimeEq;
+    let Some(expected) = state.http.metrics_token.as_deref() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let given = app::ssr::http_session::bearer_token(&headers).unwrap_or_default();
+    if given.as_bytes().ct_eq(expected.as_bytes()).into() {
+        prometheus().render().into_response()
+    } else {
+        (
+            StatusCode::UNAUTHORIZED,
+            [(http::header::WWW_AUTHENTICATE, "Bearer")],
+        )
+            .into_response()
+    }
 }
 
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {

@@ -6,6 +6,7 @@
 use reqwest::{Client, Response};
 use serde_json::Value;
 use service::Services;
+pub use shopfloor::config::HttpConfig;
 use std::net::SocketAddr;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,8 +45,16 @@ fn unique() -> String {
     )
 }
 
+/// Whether an unreachable PostgreSQL fails the test instead of skipping it:
+/// on CI (`CI=true`) and under `scripts/test.sh`
+/// (`SHOPFLOOR_TEST_REQUIRE_POSTGRES=1`).
+pub fn postgres_required() -> bool {
+    let set = |k: &str, v: &[&str]| std::env::var(k).is_ok_and(|x| v.contains(&x.as_str()));
+    set("CI", &["true", "1"]) || set("SHOPFLOOR_TEST_REQUIRE_POSTGRES", &["1", "true"])
+}
+
 /// A fresh, empty database URL for the backend, or None when PostgreSQL is
-/// not reachable here (CI must have it: there, its absence fails the test).
+/// not reachable here and not required (see [`postgres_required`]).
 pub async fn fresh_db(backend: Backend) -> Option<(String, Option<String>, Option<TempDir>)> {
     match backend {
         Backend::Sqlite => {
@@ -59,8 +68,8 @@ pub async fn fresh_db(backend: Backend) -> Option<(String, Option<String>, Optio
             let mut conn = match sqlx::PgConnection::connect(PG_ADMIN_URL).await {
                 Ok(c) => c,
                 Err(e) => {
-                    if std::env::var("CI").is_ok_and(|v| v == "true") {
-                        panic!("PostgreSQL must be available on CI at {PG_ADMIN_URL}: {e}");
+                    if postgres_required() {
+                        panic!("PostgreSQL must be reachable at {PG_ADMIN_URL}: {e}");
                     }
                     eprintln!("SKIPPED: PostgreSQL not reachable at {PG_ADMIN_URL}: {e}");
                     return None;
@@ -85,16 +94,39 @@ impl TestApp {
         Some(Self::spawn_on(db_url, pg_db, dir).await)
     }
 
+    /// As `spawn`, with the service and HTTP settings adjusted first.
+    pub async fn spawn_with(
+        backend: Backend,
+        adjust: impl FnOnce(&mut service::Config, &mut HttpConfig),
+    ) -> Option<TestApp> {
+        let (db_url, pg_db, dir) = fresh_db(backend).await?;
+        Some(Self::spawn_on_with(db_url, pg_db, dir, adjust).await)
+    }
+
     pub async fn spawn_on(db_url: String, pg_db: Option<String>, dir: Option<TempDir>) -> TestApp {
+        Self::spawn_on_with(db_url, pg_db, dir, |_, _| {}).await
+    }
+
+    pub async fn spawn_on_with(
+        db_url: String,
+        pg_db: Option<String>,
+        dir: Option<TempDir>,
+        adjust: impl FnOnce(&mut service::Config, &mut HttpConfig),
+    ) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let mut config = service::Config::for_tests(&db_url);
-        config.bind = addr;
         config.public_url = format!("http://{addr}");
+        let mut http = HttpConfig {
+            bind: addr,
+            log_level: "warn".into(),
+            ..HttpConfig::default()
+        };
+        adjust(&mut config, &mut http);
         let svc = shopfloor::start_services(config, ADMIN_PASSWORD, true)
             .await
             .expect("start services");
-        let app = shopfloor::router(svc.clone(), shopfloor::leptos_options(addr));
+        let app = shopfloor::router_with(svc.clone(), http, shopfloor::leptos_options(addr));
         let server = tokio::spawn(async move {
             axum::serve(
                 listener,

@@ -1,11 +1,12 @@
-//! Runtime configuration. Parsed from flags, environment and an optional file
-//! by the server binary; nothing else in the code base picks its own settings.
+//! Runtime configuration of the service layer. Parsed from flags, environment
+//! and an optional file by the server binary (which also owns the HTTP
+//! settings: bind address, CORS, logs, proxies); nothing else in the code
+//! base picks its own settings.
 
 use domain::config::ClientConfig;
 
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub bind: std::net::SocketAddr,
     /// Scheme, host and port users reach the app at; used for the Origin check
     /// and for links (password reset). `https://` turns on Secure cookies.
     pub public_url: String,
@@ -15,8 +16,6 @@ pub struct Config {
     pub request_timeout_ms: u64,
     pub retries: u32,
     pub retry_base_ms: u64,
-    pub cors_origins: Vec<String>,
-    pub log_level: String,
     pub session_idle_minutes: i64,
     pub session_max_hours: i64,
     pub monitor_interval_ms: u64,
@@ -61,6 +60,33 @@ impl Default for AuthLimits {
     }
 }
 
+/// Every default of the service's settings, written once (the settings the
+/// browser sees come from [`ClientConfig::default`]). `public_url` has no
+/// default of its own: the server derives it from the bind address.
+impl Default for Config {
+    fn default() -> Self {
+        let client = ClientConfig::default();
+        Config {
+            public_url: "http://127.0.0.1:3000".into(),
+            database_url: "sqlite://data/shopfloor.db".into(),
+            plant_time_zone: client
+                .plant_time_zone
+                .parse()
+                .expect("the default time zone is an IANA name"),
+            plant_name: client.plant_name,
+            request_timeout_ms: client.request_timeout_ms,
+            retries: client.retries,
+            retry_base_ms: client.retry_base_ms,
+            session_idle_minutes: 12 * 60,
+            session_max_hours: 7 * 24,
+            monitor_interval_ms: 1_000,
+            stream_recheck_ms: 30_000,
+            event_retention_hours: 7 * 24,
+            auth_limits: AuthLimits::default(),
+        }
+    }
+}
+
 impl Config {
     pub fn client(&self) -> ClientConfig {
         ClientConfig {
@@ -72,34 +98,18 @@ impl Config {
         }
     }
 
-    pub fn secure_cookies(&self) -> bool {
-        self.public_url.starts_with("https://")
-    }
-
     /// The origin (scheme://host[:port]) of `public_url`.
     pub fn public_origin(&self) -> String {
         origin_of(&self.public_url)
     }
 
-    /// A config for tests and tools: SQLite at `database_url`, defaults elsewhere.
+    /// A config for tests and tools: the defaults, with the database at `database_url`.
     pub fn for_tests(database_url: &str) -> Config {
         Config {
-            bind: "127.0.0.1:0".parse().unwrap(),
-            public_url: "http://127.0.0.1:3000".into(),
             database_url: database_url.into(),
-            plant_time_zone: chrono_tz::Africa::Johannesburg,
-            plant_name: "Test plant".into(),
-            request_timeout_ms: 10_000,
-            retries: 3,
-            retry_base_ms: 300,
-            cors_origins: vec![],
-            log_level: "warn".into(),
-            session_idle_minutes: 12 * 60,
-            session_max_hours: 7 * 24,
-            monitor_interval_ms: 1_000,
+            // Streams re-check their session every second, so tests need not wait 30 s.
             stream_recheck_ms: 1_000,
-            event_retention_hours: 7 * 24,
-            auth_limits: AuthLimits::default(),
+            ..Config::default()
         }
     }
 }
@@ -118,6 +128,12 @@ pub fn origin_of(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn defaults_agree_with_the_browser_defaults() {
+        let c = super::Config::default();
+        assert_eq!(c.client(), domain::config::ClientConfig::default());
+    }
+
     #[test]
     fn origin_strips_path() {
         assert_eq!(

@@ -1,10 +1,10 @@
 //! Server functions for the admin screens.
 
+use crate::codec::Json;
 use domain::auth::{AuditEntry, NewUserInput, RoleView, UserSummary};
 use domain::perm::Permission;
 use domain::AppError;
 use leptos::prelude::*;
-use server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
 use crate::ssr::{current_user, fail, now};

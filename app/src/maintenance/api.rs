@@ -1,12 +1,12 @@
 //! Server functions for the maintenance screens: each checks the session,
 //! calls one service function, and maps its error.
 
+use crate::codec::Json;
 use domain::maintenance::{
     ListFilter, Machine, NewRequestInput, Request, RequestDetail, RequestPage, SlaPolicy,
 };
 use domain::AppError;
 use leptos::prelude::*;
-use server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
 use crate::ssr::{current_user, fail, now};

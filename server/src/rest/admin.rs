@@ -1,9 +1,9 @@
 //! `/api/v1/admin/...`: users, roles, audit log. Mutations honour an
 //! `Idempotency-Key` header.
 
-use super::{idempotency_key, ApiResult, AuthUser, JsonBody};
+use super::{idempotency_key, ApiResult, AuthUser, JsonBody, Path};
 use crate::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};

@@ -42,10 +42,7 @@ pub async fn login_form(
         password: form.password,
         totp_code: form.totp_code,
     };
-    let next = form
-        .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//"))
-        .unwrap_or_else(|| "/maintenance".into());
+    let next = domain::safe_path::next_or_home(form.next.as_deref());
     match service::auth::login(&state.svc, &input, &addr, service::now_ms()).await {
         Ok((token, _)) => {
             (cookie_header(&state, Some(&token)), Redirect::to(&next)).into_response()
@@ -79,10 +76,9 @@ struct SessionOut {
 }
 
 fn cookie_header(state: &AppState, token: Option<&str>) -> [(header::HeaderName, String); 1] {
-    let c = &state.svc.config;
     [(
         header::SET_COOKIE,
-        service::auth::session_cookie(token, c.secure_cookies(), c.session_max_hours * 3600),
+        app::ssr::http_session::session_cookie_for(&state.svc.config, token),
     )]
 }
 
@@ -100,10 +96,17 @@ async fn login(
 }
 
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<impl IntoResponse> {
-    if let Some((token, _)) = service::auth::token_from_headers(&headers) {
+    if let Some((token, _)) = app::ssr::http_session::token_from_headers(&headers) {
         service::auth::logout(&state.svc, &token).await?;
     }
-    Ok((cookie_header(&state, None), StatusCode::NO_CONTENT))
+    Ok((
+        cookie_header(&state, None),
+        [(
+            header::HeaderName::from_static("clear-site-data"),
+            app::ssr::http_session::CLEAR_SITE_DATA,
+        )],
+        StatusCode::NO_CONTENT,
+    ))
 }
 
 async fn refresh(
@@ -111,7 +114,7 @@ async fn refresh(
     headers: HeaderMap,
 ) -> ApiResult<impl IntoResponse> {
     let (token, _) =
-        service::auth::token_from_headers(&headers).ok_or(AppError::Unauthenticated)?;
+        app::ssr::http_session::token_from_headers(&headers).ok_or(AppError::Unauthenticated)?;
     let (new, user) = service::auth::refresh(&state.svc, &token, service::now_ms()).await?;
     Ok((
         cookie_header(&state, Some(&new)),
@@ -154,7 +157,7 @@ async fn change_password(
     JsonBody(input): JsonBody<ChangePasswordInput>,
 ) -> ApiResult<StatusCode> {
     let (token, _) =
-        service::auth::token_from_headers(&headers).ok_or(AppError::Unauthenticated)?;
+        app::ssr::http_session::token_from_headers(&headers).ok_or(AppError::Unauthenticated)?;
     let key = idempotency_key(&headers);
     service::auth::change_password(
         &state.svc,

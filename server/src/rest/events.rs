@@ -31,7 +31,7 @@ async fn events(
     RawQuery(query): RawQuery,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let (token, _) =
-        service::auth::token_from_headers(&headers).ok_or(AppError::Unauthenticated)?;
+        app::ssr::http_session::token_from_headers(&headers).ok_or(AppError::Unauthenticated)?;
     let after = last_seen(&headers, query.as_deref());
     let stream = feed::open(s.svc.clone(), token, user, after).map(|item| {
         Ok(match item {

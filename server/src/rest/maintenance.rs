@@ -1,9 +1,9 @@
 //! `/api/v1/maintenance/...`: machines, SLA targets, requests and their
 //! transitions. Mutations honour an `Idempotency-Key` header.
 
-use super::{idempotency_key, ApiResult, AuthUser, JsonBody};
+use super::{idempotency_key, ApiResult, AuthUser, JsonBody, OptionalJsonBody, Path, Query};
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
@@ -126,11 +126,8 @@ async fn create(
 async fn detail(
     State(s): State<AppState>,
     AuthUser(user): AuthUser,
-    Path(id): Path<String>,
+    Path(id): Path<i64>,
 ) -> ApiResult<Json<RequestDetail>> {
-    let id: i64 = id
-        .parse()
-        .map_err(|_| AppError::field("id", "must be a whole number"))?;
     Ok(Json(
         service::maintenance::get(&s.svc, &user, id, now_ms()).await?,
     ))
@@ -146,23 +143,13 @@ async fn transition(
     State(s): State<AppState>,
     AuthUser(user): AuthUser,
     headers: HeaderMap,
-    Path((id, action)): Path<(String, String)>,
-    body: axum::body::Bytes,
-) -> ApiResult<Json<Request>> {
-    let id: i64 = id
-        .parse()
-        .map_err(|_| AppError::field("id", "must be a whole number"))?;
+    Path((id, action)): Path<(i64, String)>,
     // The body is optional: `{"note": "..."}` or nothing.
-    let note = if body.iter().all(|b| b.is_ascii_whitespace()) {
-        String::new()
-    } else {
-        serde_json::from_slice::<NoteIn>(&body)
-            .map_err(|e| AppError::field("note", e.to_string()))?
-            .note
-    };
+    OptionalJsonBody(body): OptionalJsonBody<NoteIn>,
+) -> ApiResult<Json<Request>> {
     let input = TransitionInput {
         transition: action,
-        note,
+        note: body.note,
     };
     let key = idempotency_key(&headers);
     Ok(Json(

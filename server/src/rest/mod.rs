@@ -4,18 +4,19 @@
 pub mod admin;
 pub mod auth;
 pub mod events;
+pub mod extract;
 pub mod maintenance;
 
+pub use extract::{JsonBody, OptionalJsonBody, Path, Query};
+
 use crate::AppState;
-use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use domain::auth::CurrentUser;
 use domain::AppError;
-use serde::de::DeserializeOwned;
 use service::ServiceError;
 
 pub fn routes() -> Router<AppState> {
@@ -74,42 +75,10 @@ impl FromRequestParts<AppState> for AuthUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let (token, _) =
-            service::auth::token_from_headers(&parts.headers).ok_or(AppError::Unauthenticated)?;
+        let (token, _) = app::ssr::http_session::token_from_headers(&parts.headers)
+            .ok_or(AppError::Unauthenticated)?;
         let user = service::auth::session_user(&state.svc, &token, service::now_ms()).await?;
         Ok(AuthUser(user))
-    }
-}
-
-/// A JSON body whose parse errors name the offending field.
-pub struct JsonBody<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|_| AppError::field("body", "could not read the request body"))?;
-        let de = &mut serde_json::Deserializer::from_slice(&bytes);
-        serde_path_to_error::deserialize(de)
-            .map(JsonBody)
-            .map_err(|e| {
-                let path = e.path().to_string();
-                let inner = e.into_inner();
-                let msg = inner.to_string();
-                // "missing field `title`" has the field only in the message.
-                let field = if path == "." || path.is_empty() {
-                    msg.split('`')
-                        .nth(1)
-                        .map(str::to_string)
-                        .unwrap_or_else(|| "body".into())
-                } else {
-                    path
-                };
-                let detail = msg.split(" at line").next().unwrap_or(&msg).to_string();
-                ApiError(AppError::field(&field, detail))
-            })
     }
 }
 

@@ -2,7 +2,6 @@
 //! loading, one concern per file.
 
 mod account;
-mod http_compat;
 pub mod limiter;
 mod login;
 mod passwords;
@@ -11,7 +10,6 @@ mod totp;
 
 pub use crate::audit::audit;
 pub use account::change_password;
-pub use http_compat::{session_cookie, token_from_headers, TokenSource, SESSION_COOKIE};
 pub use login::login;
 pub use passwords::{
     hash_password, issue_password_reset, issue_reset_in, reset_password, verify_password,

@@ -1,6 +1,8 @@
 //! Server-side helpers for server functions: the services, the signed-in user
 //! and error mapping. Each server function is: who is it → one service call.
 
+pub mod http_session;
+
 use domain::auth::CurrentUser;
 use domain::AppError;
 use leptos::prelude::*;
@@ -19,7 +21,7 @@ fn headers() -> Result<http::HeaderMap, AppError> {
 /// The user behind the request's session, or `Unauthenticated`.
 pub async fn current_user() -> Result<(Services, CurrentUser), AppError> {
     let svc = services().map_err(reject)?;
-    let (token, _) = service::auth::token_from_headers(&headers()?)
+    let (token, _) = http_session::token_from_headers(&headers()?)
         .ok_or_else(|| reject(AppError::Unauthenticated))?;
     let user = service::auth::session_user(&svc, &token, now_ms())
         .await
@@ -40,7 +42,7 @@ pub fn reject(e: AppError) -> AppError {
 pub fn session_token() -> Option<String> {
     headers()
         .ok()
-        .and_then(|h| service::auth::token_from_headers(&h))
+        .and_then(|h| http_session::token_from_headers(&h))
         .map(|(t, _)| t)
 }
 
@@ -51,11 +53,28 @@ pub fn fail(e: ServiceError) -> AppError {
 }
 
 pub fn set_cookie(value: &str) {
+    append_header(http::header::SET_COOKIE, value);
+}
+
+/// Writes the session cookie (or its removal) as the configuration says.
+pub fn set_session_cookie(svc: &Services, token: Option<&str>) {
+    set_cookie(&http_session::session_cookie_for(&svc.config, token));
+}
+
+/// Tells the browser to forget cached pages and storage (sign-out).
+pub fn clear_site_data() {
+    append_header(
+        http::HeaderName::from_static("clear-site-data"),
+        http_session::CLEAR_SITE_DATA,
+    );
+}
+
+fn append_header(name: http::HeaderName, value: &str) {
     if let (Some(resp), Ok(v)) = (
         use_context::<leptos_axum::ResponseOptions>(),
         http::HeaderValue::from_str(value),
     ) {
-        resp.append_header(http::header::SET_COOKIE, v);
+        resp.append_header(name, v);
     }
 }
 
