@@ -36,14 +36,22 @@ impl<T: Serialize> Encodes<T> for CheckedJson {
 impl<T: DeserializeOwned> Decodes<T> for CheckedJson {
     type Error = ArgsError;
 
+    /// On the server this reads a call's arguments, inside its request: a bad
+    /// one answers with the status of a field error, not 500. In the browser
+    /// it reads the server's answers, which are not checked again.
     fn decode(bytes: Bytes) -> Result<T, Self::Error> {
-        parse_json(&bytes).map_err(|f| {
-            // On the server this runs inside the server function's request:
-            // the answer gets the status of a field error, not 500.
-            #[cfg(feature = "ssr")]
-            crate::ssr::reject(domain::AppError::Invalid(f.clone()));
-            ArgsError(f)
-        })
+        #[cfg(feature = "ssr")]
+        {
+            parse_json(&bytes).map_err(|f| {
+                crate::ssr::reject(domain::AppError::Invalid(f.clone()));
+                ArgsError(f)
+            })
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            serde_json::from_slice(&bytes)
+                .map_err(|_| ArgsError(FieldError::new("body", "could not be read")))
+        }
     }
 }
 
