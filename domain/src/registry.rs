@@ -336,7 +336,7 @@ pub fn metrics_bucket(path: &str) -> String {
 /// bar shows the first four the user may open, and the first is their home.
 pub fn favourites(role: &str) -> &'static [&'static str] {
     match role {
-        "operator" => &["/maintenance/new", "/maintenance", "/master/machines"],
+        "operator" => &["/maintenance", "/maintenance/new", "/master/machines"],
         "maintenance" => &["/maintenance", "/maintenance/sla", "/master/machines"],
         "supervisor" => &["/maintenance", "/maintenance/sla", "/maintenance/new"],
         "planner" => &["/maintenance", "/master/machines"],
@@ -485,7 +485,7 @@ mod tests {
             assert_eq!(hrefs.len(), nav.len(), "{role}: no entry twice");
         }
         let op = vec!["operator".to_string()];
-        assert_eq!(home_for(&op, grants("operator")), "/maintenance/new");
+        assert_eq!(home_for(&op, grants("operator")), "/maintenance");
         let admin = vec!["admin".to_string()];
         assert_eq!(home_for(&admin, grants("admin")), "/admin/users");
         assert_eq!(home_for(&[], |_| false), "/account");

@@ -167,7 +167,8 @@ test('admin screens: users, roles and the audit log', async ({ page }, info) => 
   await page.getByLabel('Username').fill('admin');
   await page.getByLabel('Password').fill('admin-e2e-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/maintenance/);
+  // An admin lands on their role's home, the users screen.
+  await page.waitForURL(/\/admin\/users/);
   await page.goto('/admin/users');
   await hydrated(page);
   await expect(page.getByTestId('user-row').filter({ hasText: 'Olu Operator' })).toBeVisible();
