@@ -279,8 +279,12 @@ impl Cli {
                 d.monitor_interval_ms,
             )?
             .max(100),
-            stream_recheck_ms: num(self.stream_recheck_ms, "stream_recheck_ms", d.stream_recheck_ms)?
-                .clamp(100, 30_000),
+            stream_recheck_ms: num(
+                self.stream_recheck_ms,
+                "stream_recheck_ms",
+                d.stream_recheck_ms,
+            )?
+            .clamp(100, 30_000),
             event_retention_hours: num(
                 self.event_retention_hours,
                 "event_retention_hours",
