@@ -68,11 +68,13 @@ on_both!(
             answers.iter().all(|(s, ra)| *s != 429 || *ra),
             "429 without Retry-After"
         );
-        // Every evaluated attempt is audited as failed, every refused one as locked.
+        // Every evaluated attempt is audited as failed; the lock once, when
+        // it starts (a flood of refused requests must not grow the log).
         let evaluated = audit_count(&app, "login_failed").await;
         assert!((1..=limit).contains(&evaluated), "evaluated {evaluated}");
         assert_eq!(evaluated, wrong);
-        assert_eq!(audit_count(&app, "login_locked").await, limited);
+        assert!(limited > 0);
+        assert_eq!(audit_count(&app, "login_locked").await, 1);
         app.finish().await;
     }
 );

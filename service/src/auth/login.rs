@@ -61,12 +61,12 @@ fn login_limits(svc: &Services, username: &str, client_addr: &str) -> [Limit; 3]
     [
         Limit {
             scope: Scope::Pair,
-            key: limiter::key(&[username, client_addr]),
+            key: limiter::key(&[username, &limiter::client_key(client_addr)]),
             max: l.per_pair,
         },
         Limit {
             scope: Scope::Address,
-            key: limiter::key(&[client_addr]),
+            key: limiter::key(&[&limiter::client_key(client_addr)]),
             max: l.per_address,
         },
         Limit {
@@ -100,22 +100,25 @@ pub async fn login(
     .ctx("find user")?;
     let user_id = found.as_ref().map(|f| f.id);
     let limits = login_limits(svc, &username, client_addr);
-    let held = match limiter::reserve(svc, &limits, now).await {
+    let held = match limiter::reserve_checked(svc, &limits, now).await? {
         Ok(held) => held,
-        Err(ServiceError::App(e @ AppError::RateLimited { .. })) => {
-            audit_attempt(
-                svc,
-                user_id,
-                "login_locked",
-                &username,
-                client_addr,
-                "locked",
-                now,
-            )
-            .await?;
-            return Err(e.into());
+        Err(refused) => {
+            // Audited when the lock starts, not for every refused request
+            // after it (which would let anyone grow the log without bound).
+            if refused.first {
+                audit_attempt(
+                    svc,
+                    user_id,
+                    "login_locked",
+                    &username,
+                    client_addr,
+                    "locked",
+                    now,
+                )
+                .await?;
+            }
+            return Err(refused.error.into());
         }
-        Err(e) => return Err(e),
     };
     let fail = |reason: &'static str, err: AppError| async move {
         audit_attempt(

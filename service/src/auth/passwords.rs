@@ -128,7 +128,7 @@ pub async fn reset_password(
         svc,
         &[Limit {
             scope: Scope::Reset,
-            key: limiter::key(&[client_addr]),
+            key: limiter::key(&[&limiter::client_key(client_addr)]),
             max: svc.config.auth_limits.resets_per_address,
         }],
         now,

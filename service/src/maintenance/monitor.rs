@@ -9,6 +9,9 @@ use domain::maintenance::{evaluate, next_check, SlaEvent};
 use domain::perm::Module;
 use sqlx::FromRow;
 
+/// How long the monitor leaves a request row it cannot decode before trying again.
+const SKIPPED_RETRY_MS: i64 = 10 * 60_000;
+
 /// One pass of the breach monitor: records every breach and escalation that
 /// is due at `now`, dated when it happened. Safe to run from several places:
 /// each request is updated only if nobody changed it meanwhile.
@@ -28,6 +31,24 @@ pub async fn monitor_tick(svc: &Services, now: i64) -> Result<usize> {
             Ok(row) => row,
             Err(e) => {
                 tracing::error!(request = id, error = %e, "SLA monitor skipped a maintenance request it cannot read");
+                // Looked at again in ten minutes, not on every tick, so a few
+                // corrupt rows can neither flood the log nor crowd out the
+                // healthy ones in the pass's batch.
+                // Best effort: on SQLite a row that breaks a CHECK cannot be
+                // updated at all, and then it is simply read again next tick.
+                let postponed =
+                    sqlx::query("UPDATE maintenance_requests SET next_check_at = $1 WHERE id = $2")
+                        .bind(now + SKIPPED_RETRY_MS)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await;
+                match postponed {
+                    Ok(_) => tx.commit().await.ctx("commit postponement")?,
+                    Err(e) => {
+                        tracing::warn!(request = id, error = %e, "could not postpone an unreadable request");
+                        tx.rollback().await.ctx("rollback")?;
+                    }
+                }
                 continue;
             }
         };
