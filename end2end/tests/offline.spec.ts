@@ -76,7 +76,8 @@ test('after sign-out, the signed-in page seen before is not served from any cach
   const logout = page.waitForResponse((r) => r.url().includes('/sfn/auth/logout'));
   await page.getByRole('button', { name: 'Sign out' }).click();
   const res = await logout;
-  expect(res.headers()['clear-site-data']).toBe('"cache", "storage"');
+  // headers() leaves out security headers such as this one; allHeaders() has them all.
+  expect((await res.allHeaders())['clear-site-data']).toBe('"cache", "storage"');
   await page.waitForURL(/\/login/);
   await hydrated(page);
   // Whatever the worker (re-registered by the sign-in page) holds is shell only.
