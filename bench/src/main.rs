@@ -249,12 +249,38 @@ async fn floor_transition(
         "wait_for_parts" => "waiting_parts",
         _ => "resolved",
     };
-    let mut tx = db.begin().await.unwrap();
+    // The server under test shares the file and writes in the background
+    // (its monitor's lease), so a read-then-write transaction here can meet
+    // SQLITE_BUSY_SNAPSHOT; retry it as a real service would.
+    let mut tries = 0;
+    let (r, version) = loop {
+        match floor_transition_tx(&db, id, &action, to, now).await {
+            Ok(done) => break done,
+            Err(_) if tries < 20 => {
+                tries += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+            }
+            Err(e) => panic!("floor transition: {e}"),
+        }
+    };
+    let mut answer = row_json(&r);
+    answer["status"] = json!(to);
+    answer["version"] = json!(version + 1);
+    Json(answer)
+}
+
+async fn floor_transition_tx(
+    db: &service::Db,
+    id: i64,
+    action: &str,
+    to: &str,
+    now: i64,
+) -> Result<(sqlx::any::AnyRow, i64), sqlx::Error> {
+    let mut tx = db.write.begin().await?;
     let r = sqlx::query(&format!("{FLOOR_SELECT} WHERE r.id = $1"))
         .bind(id)
         .fetch_one(&mut *tx)
-        .await
-        .unwrap();
+        .await?;
     let version: i64 = r.get("version");
     sqlx::query("UPDATE maintenance_requests SET status = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4")
         .bind(to)
@@ -262,21 +288,16 @@ async fn floor_transition(
         .bind(id)
         .bind(version)
         .execute(&mut *tx)
-        .await
-        .unwrap();
+        .await?;
     sqlx::query("INSERT INTO maintenance_events (request_id, at, kind, to_status, actor_id, note) VALUES ($1, $2, $3, $4, 1, '')")
         .bind(id)
         .bind(now)
-        .bind(&action)
+        .bind(action)
         .bind(to)
         .execute(&mut *tx)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    let mut answer = row_json(&r);
-    answer["status"] = json!(to);
-    answer["version"] = json!(version + 1);
-    Json(answer)
+        .await?;
+    tx.commit().await?;
+    Ok((r, version))
 }
 
 async fn start_floor(db_url: &str) -> String {
