@@ -164,7 +164,17 @@ pub async fn read_after(db: &Db, after: i64, limit: i64) -> Result<Vec<Change>> 
     .fetch_all(&db.read)
     .await
     .ctx("read events")?;
-    rows.into_iter().map(Change::try_from).collect()
+    // An event this binary cannot read (a topic or kind written by a newer
+    // one during a rolling upgrade) is logged and left out rather than
+    // stalling every stream at its seq; a replay that misses it resyncs.
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Change::try_from(r)
+                .map_err(|e| tracing::error!(error = %e, "skipped an unreadable event"))
+                .ok()
+        })
+        .collect())
 }
 
 /// What a reconnecting reader missed since `after`.
