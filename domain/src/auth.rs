@@ -5,6 +5,7 @@ use crate::perm::{Action, Module, Permission};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CurrentUser {
     pub id: i64,
     pub username: String,
@@ -32,6 +33,7 @@ impl CurrentUser {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginInput {
     pub username: String,
     pub password: String,
@@ -40,6 +42,7 @@ pub struct LoginInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserSummary {
     pub id: i64,
     pub username: String,
@@ -51,6 +54,7 @@ pub struct UserSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewUserInput {
     pub username: String,
     pub display_name: String,
@@ -59,6 +63,7 @@ pub struct NewUserInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoleView {
     pub id: i64,
     pub name: String,
@@ -67,6 +72,7 @@ pub struct RoleView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub at: String,
     pub user: Option<String>,
@@ -77,6 +83,7 @@ pub struct AuditEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TotpSetup {
     pub secret_base32: String,
     pub otpauth_url: String,
@@ -85,6 +92,7 @@ pub struct TotpSetup {
 /// Turning on two-factor sign-in (or enrolling a new secret): the code from
 /// the app proves it holds `secret`; the current password proves who asks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TotpEnableInput {
     pub secret: String,
     pub code: String,
@@ -97,6 +105,7 @@ pub struct TotpEnableInput {
 
 /// Turning off two-factor sign-in: the current password, or a current code.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TotpDisableInput {
     #[serde(default)]
     pub current_password: String,
@@ -106,6 +115,7 @@ pub struct TotpDisableInput {
 
 /// A signed-in user changing their own password.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangePasswordInput {
     pub current_password: String,
     pub new_password: String,

@@ -7,6 +7,7 @@ use crate::time::Millis;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Machine {
     pub id: i64,
     pub code: String,
@@ -15,8 +16,20 @@ pub struct Machine {
     pub active: bool,
 }
 
+/// A new machine: its code (letters, digits, `-`, `_`; stored upper-case),
+/// name and, optionally, the code of its work centre.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewMachineInput {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub work_centre_code: Option<String>,
+}
+
 /// A maintenance request as screens and integrators see it. Times are ISO 8601 UTC.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Request {
     pub id: i64,
     pub machine_id: i64,
@@ -66,6 +79,7 @@ impl Request {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEvent {
     pub at: String,
     pub kind: String,
@@ -76,6 +90,7 @@ pub struct TimelineEvent {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequestDetail {
     pub request: Request,
     pub timeline: Vec<TimelineEvent>,
@@ -84,6 +99,7 @@ pub struct RequestDetail {
 /// What a user types to report a problem. Parsed into `NewRequest` before the
 /// service sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewRequestInput {
     pub machine_id: i64,
     pub kind: String,
@@ -158,6 +174,7 @@ pub struct ListFilter {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequestPage {
     pub items: Vec<Request>,
     pub total: i64,
