@@ -54,6 +54,8 @@ impl From<&ApiError> for ErrorBody {
             `Idempotency-Key` header: a retry with the same key gets the first answer and \
             changes nothing. Errors answer `{code, message, field?, detail?}`."
     ),
+    // Schemas named only in path parameters (which `routes!` does not collect).
+    components(schemas(domain::maintenance::Transition)),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Sign-in, sessions, password and two-factor sign-in"),
