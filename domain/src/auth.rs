@@ -56,9 +56,14 @@ pub struct UserSummary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewUserInput {
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9._-]{3,32}$"))]
     pub username: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 80))]
     pub display_name: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 200))]
     pub password: String,
+    /// Role names, as `GET /admin/roles` lists them.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub roles: Vec<String>,
 }
 

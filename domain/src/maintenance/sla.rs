@@ -11,7 +11,11 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SlaPolicy {
     pub priority: Priority,
+    /// 1 minute to 30 days.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 43200))]
     pub response_minutes: i64,
+    /// At least the response target, at most 90 days.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 129600))]
     pub resolution_minutes: i64,
 }
 

@@ -21,7 +21,9 @@ pub struct Machine {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewMachineInput {
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9_-]{1,32}$"))]
     pub code: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 120))]
     pub name: String,
     #[serde(default)]
     pub work_centre_code: Option<String>,
@@ -101,11 +103,16 @@ pub struct RequestDetail {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewRequestInput {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub machine_id: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = Kind))]
     pub kind: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Priority))]
     pub priority: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 3, max_length = 200))]
     pub title: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub description: String,
 }
 
