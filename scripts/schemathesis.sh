@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BIN="${SHOPFLOOR_BIN:-target/release/shopfloor}"
+BIN="${SHOPFLOOR_BIN:-${CARGO_TARGET_DIR:-target}/release/shopfloor}"
 ST_SPEC="schemathesis>=4.32,<5"
 MAX_EXAMPLES="${ST_MAX_EXAMPLES:-20}"
 # A hard cap on the whole run (seconds); a run that needs longer fails.
