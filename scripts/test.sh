@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: unit and property tests of the pure logic, the server
-# suite against SQLite and PostgreSQL, then the release build in Chromium
-# at 1280 and 480 px with Playwright.
+# suite against SQLite and PostgreSQL, schemathesis against the release
+# build's REST API, then the release build in Chromium at 1280 and 480 px
+# with Playwright.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh --test
@@ -23,6 +24,9 @@ cargo test --workspace --exclude frontend
 
 step "release build"
 cargo leptos build --release
+
+step "API fuzzing: schemathesis against /api/v1/openapi.json (release binary)"
+./scripts/schemathesis.sh
 
 step "browser tests (Chromium, 1280 px and 480 px)"
 cd end2end

@@ -5,6 +5,7 @@ use crate::perm::{Action, Module, Permission};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CurrentUser {
     pub id: i64,
     pub username: String,
@@ -32,6 +33,7 @@ impl CurrentUser {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginInput {
     pub username: String,
     pub password: String,
@@ -40,6 +42,7 @@ pub struct LoginInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserSummary {
     pub id: i64,
     pub username: String,
@@ -51,14 +54,21 @@ pub struct UserSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewUserInput {
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9._-]{3,32}$"))]
     pub username: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 80))]
     pub display_name: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 200))]
     pub password: String,
+    /// Role names, as `GET /admin/roles` lists them.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub roles: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoleView {
     pub id: i64,
     pub name: String,
@@ -67,6 +77,7 @@ pub struct RoleView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub at: String,
     pub user: Option<String>,
@@ -77,6 +88,7 @@ pub struct AuditEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TotpSetup {
     pub secret_base32: String,
     pub otpauth_url: String,
@@ -85,6 +97,7 @@ pub struct TotpSetup {
 /// Turning on two-factor sign-in (or enrolling a new secret): the code from
 /// the app proves it holds `secret`; the current password proves who asks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TotpEnableInput {
     pub secret: String,
     pub code: String,
@@ -97,6 +110,7 @@ pub struct TotpEnableInput {
 
 /// Turning off two-factor sign-in: the current password, or a current code.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TotpDisableInput {
     #[serde(default)]
     pub current_password: String,
@@ -106,6 +120,7 @@ pub struct TotpDisableInput {
 
 /// A signed-in user changing their own password.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangePasswordInput {
     pub current_password: String,
     pub new_password: String,

@@ -72,7 +72,8 @@ pub fn router_with(
             _,
         >(context, shell));
     let app = Router::new()
-        .nest("/api/v1", rest::routes())
+        .merge(rest::routes())
+        .route("/api/docs", axum::routing::get(rest::docs::page))
         .merge(ops::routes())
         .merge(pages)
         // The sign-in form without JavaScript; joins the GET /login page route.

@@ -8,9 +8,14 @@ use serde::{Deserialize, Serialize};
 
 /// Response and resolution targets for one priority.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SlaPolicy {
     pub priority: Priority,
+    /// 1 minute to 30 days.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 43200))]
     pub response_minutes: i64,
+    /// At least the response target, at most 90 days.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 129600))]
     pub resolution_minutes: i64,
 }
 
@@ -51,6 +56,7 @@ impl SlaPolicy {
 /// Everything the SLA clocks of one request depend on. Pure data: the server
 /// stores it, the browser receives it, both compute from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SlaClock {
     pub created_at: Millis,
     pub response_target_ms: Millis,

@@ -7,6 +7,7 @@ use crate::time::Millis;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Machine {
     pub id: i64,
     pub code: String,
@@ -15,8 +16,22 @@ pub struct Machine {
     pub active: bool,
 }
 
+/// A new machine: its code (letters, digits, `-`, `_`; stored upper-case),
+/// name and, optionally, the code of its work centre.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewMachineInput {
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9_-]{1,32}$"))]
+    pub code: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 120))]
+    pub name: String,
+    #[serde(default)]
+    pub work_centre_code: Option<String>,
+}
+
 /// A maintenance request as screens and integrators see it. Times are ISO 8601 UTC.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Request {
     pub id: i64,
     pub machine_id: i64,
@@ -66,6 +81,7 @@ impl Request {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEvent {
     pub at: String,
     pub kind: String,
@@ -76,6 +92,7 @@ pub struct TimelineEvent {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequestDetail {
     pub request: Request,
     pub timeline: Vec<TimelineEvent>,
@@ -84,12 +101,18 @@ pub struct RequestDetail {
 /// What a user types to report a problem. Parsed into `NewRequest` before the
 /// service sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewRequestInput {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub machine_id: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = Kind))]
     pub kind: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Priority))]
     pub priority: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 3, max_length = 200))]
     pub title: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub description: String,
 }
 
@@ -158,6 +181,7 @@ pub struct ListFilter {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequestPage {
     pub items: Vec<Request>,
     pub total: i64,

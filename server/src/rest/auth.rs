@@ -1,31 +1,34 @@
 //! `/api/v1/auth/...`: sign-in for integrators (token in the body and a
 //! cookie), sign-out, refresh, who-am-I and password reset.
 
-use super::{idempotency_key, ApiResult, AuthUser, JsonBody};
+use super::openapi::ErrorBody;
+use super::{idempotency_key, ApiResult, AuthUser, IdempotencyKey, JsonBody};
 use crate::AppState;
 use app::ssr::axum_connect_info::ClientAddr;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use domain::auth::{
     ChangePasswordInput, CurrentUser, LoginInput, TotpDisableInput, TotpEnableInput, TotpSetup,
 };
 use domain::AppError;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/auth/login", post(login))
-        .route("/auth/logout", post(logout))
-        .route("/auth/refresh", post(refresh))
-        .route("/auth/me", get(me))
-        .route("/auth/password-reset", post(password_reset))
-        .route("/auth/password", post(change_password))
-        .route("/auth/totp/setup", post(totp_setup))
-        .route("/auth/totp/enable", post(totp_enable))
-        .route("/auth/totp/disable", post(totp_disable))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(refresh))
+        .routes(routes!(me))
+        .routes(routes!(password_reset))
+        .routes(routes!(change_password))
+        .routes(routes!(totp_setup))
+        .routes(routes!(totp_enable))
+        .routes(routes!(totp_disable))
 }
 
 /// The sign-in form posted without JavaScript (or before the page has
@@ -69,7 +72,8 @@ pub struct LoginFormIn {
     next: Option<String>,
 }
 
-#[derive(Serialize)]
+/// A new session: the bearer token (also set as the session cookie) and who it is.
+#[derive(Serialize, ToSchema)]
 struct SessionOut {
     token: String,
     user: CurrentUser,
@@ -82,6 +86,25 @@ fn cookie_header(state: &AppState, token: Option<&str>) -> [(header::HeaderName,
     )]
 }
 
+/// Sign in.
+///
+/// Answers the token to send as `Authorization: Bearer <token>`, and sets the
+/// session cookie. Failed attempts are throttled per username and address.
+#[utoipa::path(
+    post,
+    path = "/auth/login",
+    tag = "auth",
+    request_body = LoginInput,
+    responses(
+        (status = 200, description = "Signed in", body = SessionOut),
+        (status = 401, description = "Wrong username, password or two-factor code", body = ErrorBody),
+        (status = 403, description = "A cross-site sign-in was refused", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        (status = 422, description = "A field is missing or malformed", body = ErrorBody),
+        (status = 429, description = "Too many attempts; see Retry-After", body = ErrorBody),
+    ),
+)]
 async fn login(
     State(state): State<AppState>,
     addr: Option<Extension<ClientAddr>>,
@@ -95,6 +118,16 @@ async fn login(
     ))
 }
 
+/// Sign out: ends the session of the token (or cookie) sent, if any.
+#[utoipa::path(
+    post,
+    path = "/auth/logout",
+    tag = "auth",
+    responses(
+        (status = 204, description = "Signed out; the cookie is cleared"),
+    ),
+    security((), ("bearer" = [])),
+)]
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<impl IntoResponse> {
     if let Some((token, _)) = app::ssr::http_session::token_from_headers(&headers) {
         service::auth::logout(&state.svc, &token).await?;
@@ -109,6 +142,17 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<
     ))
 }
 
+/// A fresh token for the session; the one sent stops working.
+#[utoipa::path(
+    post,
+    path = "/auth/refresh",
+    tag = "auth",
+    responses(
+        (status = 200, description = "The new session", body = SessionOut),
+        (status = 401, description = "Not signed in, or the session has ended", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 async fn refresh(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -122,16 +166,43 @@ async fn refresh(
     ))
 }
 
+/// Who is signed in, with their roles and permissions.
+#[utoipa::path(
+    get,
+    path = "/auth/me",
+    tag = "auth",
+    responses(
+        (status = 200, description = "The signed-in user", body = CurrentUser),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 async fn me(AuthUser(user): AuthUser) -> Json<CurrentUser> {
     Json(user)
 }
 
-#[derive(Deserialize)]
+/// A password reset: the token an admin issued and the new password.
+#[derive(Deserialize, ToSchema)]
 struct ResetIn {
     token: String,
     password: String,
 }
 
+/// Set a new password with a reset token (single use). Throttled per address.
+#[utoipa::path(
+    post,
+    path = "/auth/password-reset",
+    tag = "auth",
+    request_body = ResetIn,
+    responses(
+        (status = 204, description = "The password is changed; the user's sessions end"),
+        (status = 403, description = "A cross-site request was refused", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        (status = 422, description = "Unknown, used or expired token, or a weak password", body = ErrorBody),
+        (status = 429, description = "Too many attempts; see Retry-After", body = ErrorBody),
+    ),
+)]
 async fn password_reset(
     State(state): State<AppState>,
     addr: Option<Extension<ClientAddr>>,
@@ -149,7 +220,23 @@ async fn password_reset(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Changes the caller's own password; their other sessions end.
+/// Change your own password (the current one is required); your other sessions end.
+#[utoipa::path(
+    post,
+    path = "/auth/password",
+    tag = "auth",
+    request_body = ChangePasswordInput,
+    params(IdempotencyKey),
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        (status = 422, description = "Wrong current password, or a weak new one", body = ErrorBody),
+        (status = 429, description = "Too many attempts; see Retry-After", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 async fn change_password(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
@@ -171,11 +258,39 @@ async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// A fresh secret to enrol (nothing is stored until `totp/enable`).
+/// A fresh two-factor secret to enrol (nothing is stored until `totp/enable`).
+#[utoipa::path(
+    post,
+    path = "/auth/totp/setup",
+    tag = "auth",
+    responses(
+        (status = 200, description = "A new secret and its otpauth URL", body = TotpSetup),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 async fn totp_setup(AuthUser(user): AuthUser) -> Json<TotpSetup> {
     Json(service::auth::new_totp_setup(&user.username))
 }
 
+/// Turn on two-factor sign-in (or enrol a new secret): a code from the new
+/// secret, and the current password or a current code.
+#[utoipa::path(
+    post,
+    path = "/auth/totp/enable",
+    tag = "auth",
+    request_body = TotpEnableInput,
+    params(IdempotencyKey),
+    responses(
+        (status = 204, description = "Two-factor sign-in is on"),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        (status = 422, description = "A wrong code or password, or a malformed field", body = ErrorBody),
+        (status = 429, description = "Too many attempts; see Retry-After", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 async fn totp_enable(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
@@ -188,6 +303,23 @@ async fn totp_enable(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Turn off two-factor sign-in: the current password or a current code.
+#[utoipa::path(
+    post,
+    path = "/auth/totp/disable",
+    tag = "auth",
+    request_body = TotpDisableInput,
+    params(IdempotencyKey),
+    responses(
+        (status = 204, description = "Two-factor sign-in is off"),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        (status = 422, description = "A wrong code or password, or a malformed field", body = ErrorBody),
+        (status = 429, description = "Too many attempts; see Retry-After", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 async fn totp_disable(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,

@@ -7,23 +7,42 @@
 //! every 15 s keeps proxies from closing an idle stream. The stream ends when
 //! its session does (see `service::events::feed`).
 
+use super::openapi::ErrorBody;
 use super::{ApiError, AuthUser};
 use crate::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::routing::get;
-use axum::Router;
 use domain::AppError;
 use futures::{Stream, StreamExt};
 use service::events::feed::{self, FeedItem};
 use std::convert::Infallible;
 use std::time::Duration;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/events", get(events))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(events))
 }
 
+/// The live event stream (server-sent events; it does not end while the session lasts).
+///
+/// Each event's `data` is a JSON `LiveEvent` and its `id` the event's sequence
+/// number. Reconnect with `Last-Event-ID` (or `?after=`) to get what was missed.
+#[utoipa::path(
+    get,
+    path = "/events",
+    tag = "events",
+    params(
+        ("after" = Option<i64>, Query, description = "Replay the events after this sequence number"),
+        ("Last-Event-ID" = Option<String>, Header, description = "As `after`, sent by browsers when they reconnect"),
+    ),
+    responses(
+        (status = 200, description = "The stream", content_type = "text/event-stream"),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 async fn events(
     State(s): State<AppState>,
     AuthUser(user): AuthUser,

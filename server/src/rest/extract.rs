@@ -17,11 +17,13 @@ pub const BODY_LIMIT_BYTES: usize = 2 * 1024 * 1024;
 /// An error that is not an [`AppError`] (it is about the HTTP exchange, not
 /// the request's content), in the same JSON shape.
 pub fn http_error(status: StatusCode, code: &str, message: &str) -> Response {
-    (
-        status,
-        axum::Json(serde_json::json!({ "code": code, "message": message })),
-    )
-        .into_response()
+    let body = super::openapi::ErrorBody {
+        code: code.into(),
+        message: message.into(),
+        field: None,
+        detail: None,
+    };
+    (status, axum::Json(body)).into_response()
 }
 
 pub fn too_large() -> Response {

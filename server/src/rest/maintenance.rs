@@ -1,31 +1,49 @@
 //! `/api/v1/maintenance/...`: machines, SLA targets, requests and their
 //! transitions. Mutations honour an `Idempotency-Key` header.
 
-use super::{idempotency_key, ApiResult, AuthUser, JsonBody, OptionalJsonBody, Path, Query};
+use super::openapi::ErrorBody;
+use super::{
+    idempotency_key, ApiResult, AuthUser, IdempotencyKey, JsonBody, OptionalJsonBody, Path, Query,
+};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
+use axum::Json;
 use domain::maintenance::{
-    ListFilter, Machine, NewRequestInput, Request, RequestDetail, RequestPage, SlaPolicy,
+    ListFilter, Machine, NewMachineInput, NewRequestInput, Priority, Request, RequestDetail,
+    RequestPage, SlaPolicy, Status, Transition,
 };
 use domain::perm::{Action, Module};
 use domain::AppError;
-use serde::Deserialize;
-use service::maintenance::{NewMachineInput, TransitionInput};
+use serde::{Deserialize, Serialize};
+use service::maintenance::TransitionInput;
 use service::now_ms;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/maintenance/machines", get(machines).post(create_machine))
-        .route("/maintenance/sla", get(sla).put(set_sla))
-        .route("/maintenance/requests", get(list).post(create))
-        .route("/maintenance/requests/{id}", get(detail))
-        .route("/maintenance/requests/{id}/{action}", post(transition))
-        .route("/maintenance/monitor/run", put(run_monitor))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(machines, create_machine))
+        .routes(routes!(sla, set_sla))
+        .routes(routes!(list, create))
+        .routes(routes!(detail))
+        .routes(routes!(transition))
+        .routes(routes!(run_monitor))
 }
 
+/// The machines.
+#[utoipa::path(
+    get,
+    path = "/maintenance/machines",
+    tag = "maintenance",
+    responses(
+        (status = 200, description = "Every machine, by code", body = Vec<Machine>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "No VIEW permission on maintenance or master", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 async fn machines(
     State(s): State<AppState>,
     AuthUser(user): AuthUser,
@@ -35,6 +53,24 @@ async fn machines(
     ))
 }
 
+/// Add a machine.
+#[utoipa::path(
+    post,
+    path = "/maintenance/machines",
+    tag = "maintenance",
+    request_body = NewMachineInput,
+    params(IdempotencyKey),
+    responses(
+        (status = 201, description = "The new machine", body = Machine),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "No CREATE permission on master", body = ErrorBody),
+        (status = 409, description = "The code is taken, or the key was used for another request", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        (status = 422, description = "A field is missing or malformed", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 async fn create_machine(
     State(s): State<AppState>,
     AuthUser(user): AuthUser,
@@ -47,6 +83,18 @@ async fn create_machine(
     Ok((StatusCode::CREATED, Json(m)))
 }
 
+/// The SLA targets, one per priority.
+#[utoipa::path(
+    get,
+    path = "/maintenance/sla",
+    tag = "maintenance",
+    responses(
+        (status = 200, description = "The targets", body = Vec<SlaPolicy>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "No VIEW permission on maintenance", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 async fn sla(
     State(s): State<AppState>,
     AuthUser(user): AuthUser,
@@ -56,6 +104,24 @@ async fn sla(
     ))
 }
 
+/// Set the SLA targets of one priority (for requests reported from now on).
+#[utoipa::path(
+    put,
+    path = "/maintenance/sla",
+    tag = "maintenance",
+    request_body = SlaPolicy,
+    params(IdempotencyKey),
+    responses(
+        (status = 200, description = "The targets as stored", body = SlaPolicy),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "No permission to change SLA targets", body = ErrorBody),
+        (status = 409, description = "The key was used for another request", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        (status = 422, description = "A field is missing or out of range", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 async fn set_sla(
     State(s): State<AppState>,
     AuthUser(user): AuthUser,
@@ -70,13 +136,27 @@ async fn set_sla(
 }
 
 /// Query parameters arrive as text; parse them with errors that name them.
-#[derive(Deserialize)]
+/// (The document gives the types they must parse as.)
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
+    /// Only requests in this status.
+    #[param(value_type = Option<Status>)]
     status: Option<String>,
+    /// Only requests of this priority.
+    #[param(value_type = Option<Priority>)]
     priority: Option<String>,
+    /// Only requests for this machine.
+    #[param(value_type = Option<i64>)]
     machine_id: Option<String>,
+    /// Only requests not yet resolved, closed or cancelled.
+    #[param(value_type = Option<bool>)]
     active_only: Option<String>,
+    /// Page size, 1 to 500 (default 50).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
     limit: Option<String>,
+    /// How many to skip (default 0).
+    #[param(value_type = Option<i64>, minimum = 0)]
     offset: Option<String>,
 }
 
@@ -90,6 +170,20 @@ fn int_param(name: &str, v: &Option<String>) -> Result<Option<i64>, AppError> {
     }
 }
 
+/// Maintenance requests, most urgent first, a page at a time.
+#[utoipa::path(
+    get,
+    path = "/maintenance/requests",
+    tag = "maintenance",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of requests", body = RequestPage),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "No VIEW permission on maintenance", body = ErrorBody),
+        (status = 422, description = "A query parameter is malformed", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 async fn list(
     State(s): State<AppState>,
     AuthUser(user): AuthUser,
@@ -112,6 +206,26 @@ async fn list(
     ))
 }
 
+/// Report a problem: a new maintenance request.
+///
+/// `kind` is one of the `Kind` values and `priority` one of the `Priority` values.
+#[utoipa::path(
+    post,
+    path = "/maintenance/requests",
+    tag = "maintenance",
+    request_body = NewRequestInput,
+    params(IdempotencyKey),
+    responses(
+        (status = 201, description = "The new request", body = Request),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "No CREATE permission on maintenance", body = ErrorBody),
+        (status = 409, description = "The key was used for another request", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        (status = 422, description = "A field is missing or malformed, or the machine is unknown", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 async fn create(
     State(s): State<AppState>,
     AuthUser(user): AuthUser,
@@ -123,6 +237,21 @@ async fn create(
     Ok((StatusCode::CREATED, Json(r)))
 }
 
+/// One request with its timeline.
+#[utoipa::path(
+    get,
+    path = "/maintenance/requests/{id}",
+    tag = "maintenance",
+    params(("id" = i64, Path, description = "The request's id")),
+    responses(
+        (status = 200, description = "The request and its timeline", body = RequestDetail),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "No VIEW permission on maintenance", body = ErrorBody),
+        (status = 404, description = "No such request", body = ErrorBody),
+        (status = 422, description = "The id is not a whole number", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 async fn detail(
     State(s): State<AppState>,
     AuthUser(user): AuthUser,
@@ -133,12 +262,36 @@ async fn detail(
     ))
 }
 
-#[derive(Deserialize, Default)]
+/// An optional note for a transition (the body may also be empty).
+#[derive(Deserialize, Default, ToSchema)]
 struct NoteIn {
     #[serde(default)]
     note: String,
 }
 
+/// Move a request along its lifecycle (acknowledge, start, wait for parts, resolve, ...).
+#[utoipa::path(
+    post,
+    path = "/maintenance/requests/{id}/{action}",
+    tag = "maintenance",
+    params(
+        ("id" = i64, Path, description = "The request's id"),
+        ("action" = Transition, Path, description = "The transition to make"),
+        IdempotencyKey,
+    ),
+    request_body(content = Option<NoteIn>, description = "Optional: `{\"note\": \"...\"}`, or no body"),
+    responses(
+        (status = 200, description = "The request after the transition", body = Request),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "No permission for this transition", body = ErrorBody),
+        (status = 404, description = "No such request", body = ErrorBody),
+        (status = 409, description = "Not allowed from the request's status, or the key was used for another request", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 415, description = "A body was sent that is not JSON", body = ErrorBody),
+        (status = 422, description = "A parameter or the note is malformed", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 async fn transition(
     State(s): State<AppState>,
     AuthUser(user): AuthUser,
@@ -158,12 +311,30 @@ async fn transition(
     ))
 }
 
-/// Runs one monitor pass now (admins; for operations and tests).
+/// What a monitor pass did.
+#[derive(Serialize, ToSchema)]
+struct MonitorRun {
+    /// SLA breaches recorded by this pass.
+    recorded: u64,
+}
+
+/// Run one SLA monitor pass now (admins; for operations and tests).
+#[utoipa::path(
+    put,
+    path = "/maintenance/monitor/run",
+    tag = "maintenance",
+    responses(
+        (status = 200, description = "The pass ran", body = MonitorRun),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "No UPDATE permission on admin", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 async fn run_monitor(
     State(s): State<AppState>,
     AuthUser(user): AuthUser,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<MonitorRun>> {
     user.require(Module::Admin, Action::Update)?;
     let n = service::maintenance::monitor_tick(&s.svc, now_ms()).await?;
-    Ok(Json(serde_json::json!({ "recorded": n })))
+    Ok(Json(MonitorRun { recorded: n as u64 }))
 }

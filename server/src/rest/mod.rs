@@ -3,9 +3,11 @@
 
 pub mod admin;
 pub mod auth;
+pub mod docs;
 pub mod events;
 pub mod extract;
 pub mod maintenance;
+pub mod openapi;
 
 pub use extract::{JsonBody, OptionalJsonBody, Path, Query};
 
@@ -18,14 +20,30 @@ use axum::{Json, Router};
 use domain::auth::CurrentUser;
 use domain::AppError;
 use service::ServiceError;
+use utoipa_axum::router::OpenApiRouter;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+/// The REST API under `/api/v1` and its OpenAPI document, from one list:
+/// each module's `routes()` registers its handlers with `utoipa_axum::routes!`,
+/// which adds them to the router and their `#[utoipa::path]` to the document.
+pub fn api() -> OpenApiRouter<AppState> {
+    let v1 = OpenApiRouter::new()
         .merge(auth::routes())
         .merge(maintenance::routes())
         .merge(admin::routes())
         .merge(events::routes())
-        .fallback(|| async { ApiError(AppError::not_found("API endpoint")) })
+        .merge(openapi::routes())
+        .fallback(|| async { ApiError(AppError::not_found("API endpoint")) });
+    OpenApiRouter::with_openapi(openapi::base()).nest("/api/v1", v1)
+}
+
+/// The router of [`api`], with its paths under `/api/v1`.
+pub fn routes() -> Router<AppState> {
+    api().split_for_parts().0
+}
+
+/// The OpenAPI document of [`api`].
+pub fn document() -> utoipa::openapi::OpenApi {
+    api().split_for_parts().1
 }
 
 /// An error as JSON: `{"code": "...", "message": "...", "field": "..."}`.
@@ -46,15 +64,11 @@ impl From<ServiceError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let e = self.0;
+        let e = &self.0;
         let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut body = serde_json::json!({ "code": e.code(), "message": e.user_message() });
-        if let Some(f) = e.field_error() {
-            body["field"] = f.field.clone().into();
-            body["detail"] = f.message.clone().into();
-        }
+        let body = openapi::ErrorBody::from(&self);
         let mut res = (status, Json(body)).into_response();
-        if let AppError::RateLimited { retry_after_s } = e {
+        if let AppError::RateLimited { retry_after_s } = *e {
             if let Ok(v) = retry_after_s.to_string().parse() {
                 res.headers_mut().insert("retry-after", v);
             }
@@ -80,6 +94,16 @@ impl FromRequestParts<AppState> for AuthUser {
         let user = service::auth::session_user(&state.svc, &token, service::now_ms()).await?;
         Ok(AuthUser(user))
     }
+}
+
+/// The `Idempotency-Key` header of mutations, as the document describes it.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IdempotencyKey {
+    /// 8 to 100 letters, digits, `-` or `_`. A retry with the same key gets
+    /// the first answer and changes nothing.
+    #[param(rename = "Idempotency-Key", pattern = r"^[A-Za-z0-9_-]{8,100}$")]
+    pub idempotency_key: Option<String>,
 }
 
 /// The `Idempotency-Key` header, if the client sent one.

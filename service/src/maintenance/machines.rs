@@ -11,7 +11,6 @@ use domain::events::EventKind;
 use domain::maintenance::Machine;
 use domain::perm::{Action, Module};
 use domain::AppError;
-use serde::{Deserialize, Serialize};
 
 /// Machines for a user who may see maintenance or master data.
 pub async fn list_machines(svc: &Services, user: &CurrentUser) -> Result<Vec<Machine>> {
@@ -32,13 +31,7 @@ pub async fn machines(db: &Db) -> Result<Vec<Machine>> {
     Ok(rows.into_iter().map(Machine::from).collect())
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct NewMachineInput {
-    pub code: String,
-    pub name: String,
-    #[serde(default)]
-    pub work_centre_code: Option<String>,
-}
+pub use domain::maintenance::NewMachineInput;
 
 const CREATE_SCOPE: &str = "master.machines.create";
 

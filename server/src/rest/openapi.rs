@@ -1,0 +1,124 @@
+//! The `/api/v1` OpenAPI document. It is generated from the handlers'
+//! `#[utoipa::path]` annotations, collected by the same `routes!` calls that
+//! register them with axum (`rest::api`), so a route cannot be served without
+//! being documented. Served at `/api/v1/openapi.json`; `/api/docs` renders it.
+
+use super::ApiError;
+use crate::AppState;
+use axum::http::header;
+use axum::response::IntoResponse;
+use serde::Serialize;
+use std::sync::OnceLock;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::OpenApi as Document;
+use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Every error answer of the API: 4xx (and the rare 5xx) carry this body.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable and machine-readable: `invalid`, `unauthenticated`,
+    /// `forbidden`, `not_found`, `conflict`, `rate_limited`, `too_large`,
+    /// `unsupported_media_type`, `unavailable`, `internal`.
+    pub code: String,
+    /// What happened and what to do, for a person.
+    pub message: String,
+    /// The request field (body field, path, query or header parameter) that
+    /// was refused, with `invalid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// What is wrong with `field`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl From<&ApiError> for ErrorBody {
+    fn from(e: &ApiError) -> Self {
+        let f = e.0.field_error();
+        ErrorBody {
+            code: e.0.code().into(),
+            message: e.0.user_message(),
+            field: f.map(|f| f.field.clone()),
+            detail: f.map(|f| f.message.clone()),
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Shopfloor API",
+        description = "The REST API for integrators. Sign in with `POST /api/v1/auth/login` and \
+            send the token as `Authorization: Bearer <token>`. Mutations accept an \
+            `Idempotency-Key` header: a retry with the same key gets the first answer and \
+            changes nothing. Errors answer `{code, message, field?, detail?}`."
+    ),
+    // Schemas named only in path parameters (which `routes!` does not collect).
+    components(schemas(domain::maintenance::Transition)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Sign-in, sessions, password and two-factor sign-in"),
+        (name = "maintenance", description = "Machines, SLA targets, maintenance requests"),
+        (name = "admin", description = "Users, roles and the audit log"),
+        (name = "events", description = "The live event stream"),
+        (name = "meta", description = "This document"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, doc: &mut Document) {
+        doc.components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+    }
+}
+
+/// The document's frame (info, security scheme, tags); `rest::api` adds the paths.
+pub fn base() -> Document {
+    let mut doc = ApiDoc::openapi();
+    // The error body is named in every operation's 4xx answers.
+    doc.components
+        .get_or_insert_with(Default::default)
+        .schemas
+        .insert(
+            "ErrorBody".into(),
+            <ErrorBody as utoipa::PartialSchema>::schema(),
+        );
+    doc.info.version = env!("CARGO_PKG_VERSION").into();
+    doc
+}
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(openapi_json))
+}
+
+/// The document as served, built once.
+pub fn document_json() -> &'static str {
+    static JSON: OnceLock<String> = OnceLock::new();
+    JSON.get_or_init(|| {
+        super::document()
+            .to_json()
+            .expect("the OpenAPI document serialises")
+    })
+}
+
+/// This document.
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "meta",
+    responses((status = 200, description = "The OpenAPI 3.1 document of /api/v1", content_type = "application/json")),
+)]
+async fn openapi_json() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        document_json(),
+    )
+}
