@@ -26,7 +26,7 @@ step "release build"
 cargo leptos build --release
 
 step "API fuzzing: schemathesis against /api/v1/openapi.json (release binary)"
-./scripts/schemathesis.sh
+./scripts/schemathesis.sh --seed 1  # a fixed seed keeps CI repeatable; run without it to explore
 
 step "browser tests (Chromium, 1280 px and 480 px)"
 cd end2end
