@@ -453,3 +453,36 @@ on_both!(
         app.finish().await;
     }
 );
+
+on_both!(
+    a_locked_server_function_sign_in_says_when_to_retry,
+    |app: TestApp| async move {
+        // The browser signs in through the server function, not REST: its
+        // refusal carries Retry-After too.
+        let http = Client::new();
+        let mut statuses = vec![];
+        for _ in 0..=app.svc.config.auth_limits.per_pair {
+            let res = http
+                .post(app.url("/sfn/auth/login"))
+                .json(&json!({"input": {"username": "planner", "password": "not-the-password"}}))
+                .send()
+                .await
+                .unwrap();
+            statuses.push(res.status().as_u16());
+            if res.status() == 429 {
+                let ra: u64 = res.headers()["retry-after"]
+                    .to_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                assert!(ra >= 1, "{ra}");
+            }
+        }
+        assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+        assert!(
+            statuses[..statuses.len() - 1].iter().all(|s| *s == 422),
+            "{statuses:?}"
+        );
+        app.finish().await;
+    }
+);

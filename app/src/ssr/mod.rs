@@ -35,6 +35,12 @@ pub fn reject(e: AppError) -> AppError {
         if let Ok(code) = http::StatusCode::from_u16(e.status()) {
             resp.set_status(code);
         }
+        // As REST does: a refused-for-now answer says when to try again.
+        if let AppError::RateLimited { retry_after_s } = e {
+            if let Ok(v) = http::HeaderValue::from_str(&retry_after_s.to_string()) {
+                resp.insert_header(http::header::RETRY_AFTER, v);
+            }
+        }
     }
     e
 }

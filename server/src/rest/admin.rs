@@ -1,7 +1,7 @@
 //! `/api/v1/admin/...`: users, roles, audit log. Mutations honour an
 //! `Idempotency-Key` header.
 
-use super::openapi::ErrorBody;
+use super::openapi::{ErrorBody, SignedInErrors, SignedInJsonErrors};
 use super::{idempotency_key, ApiResult, AuthUser, IdempotencyKey, JsonBody, Path};
 use crate::AppState;
 use axum::extract::State;
@@ -33,7 +33,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     tag = "admin",
     responses(
         (status = 200, description = "Every user", body = Vec<UserSummary>),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedInErrors,
         (status = 403, description = "No VIEW permission on admin", body = ErrorBody),
     ),
     security(("bearer" = [])),
@@ -54,11 +54,9 @@ async fn users(
     params(IdempotencyKey),
     responses(
         (status = 201, description = "The new user", body = UserSummary),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedInJsonErrors,
         (status = 403, description = "No CREATE permission on admin, or a role beyond your own grants", body = ErrorBody),
         (status = 409, description = "The username is taken, or the key was used for another request", body = ErrorBody),
-        (status = 413, description = "The body is too large", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "A field is missing or malformed, or a role is unknown", body = ErrorBody),
     ),
     security(("bearer" = [])),
@@ -89,12 +87,10 @@ struct RolesIn {
     params(("id" = i64, Path, description = "The user's id"), IdempotencyKey),
     responses(
         (status = 204, description = "The roles are set"),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedInJsonErrors,
         (status = 403, description = "No UPDATE permission on admin, or a role beyond your own grants", body = ErrorBody),
         (status = 404, description = "No such user", body = ErrorBody),
         (status = 409, description = "Refused (e.g. the last admin), or the key was used for another request", body = ErrorBody),
-        (status = 413, description = "The body is too large", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "A parameter is malformed or a role is unknown", body = ErrorBody),
     ),
     security(("bearer" = [])),
@@ -126,12 +122,10 @@ struct ActiveIn {
     params(("id" = i64, Path, description = "The user's id"), IdempotencyKey),
     responses(
         (status = 204, description = "Done"),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedInJsonErrors,
         (status = 403, description = "No UPDATE permission on admin", body = ErrorBody),
         (status = 404, description = "No such user", body = ErrorBody),
         (status = 409, description = "Refused (e.g. yourself), or the key was used for another request", body = ErrorBody),
-        (status = 413, description = "The body is too large", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "A parameter or field is malformed", body = ErrorBody),
     ),
     security(("bearer" = [])),
@@ -163,7 +157,7 @@ struct ResetIssued {
     params(("username" = String, Path, description = "The user's username"), IdempotencyKey),
     responses(
         (status = 200, description = "The token and its link", body = ResetIssued),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedInErrors,
         (status = 403, description = "No UPDATE permission on admin", body = ErrorBody),
         (status = 404, description = "No such user", body = ErrorBody),
         (status = 409, description = "The key was used for another request", body = ErrorBody),
@@ -191,7 +185,7 @@ async fn issue_reset(
     tag = "admin",
     responses(
         (status = 200, description = "Every role", body = Vec<RoleView>),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedInErrors,
         (status = 403, description = "No VIEW permission on admin", body = ErrorBody),
     ),
     security(("bearer" = [])),
@@ -216,12 +210,10 @@ struct PermIn {
     params(("id" = i64, Path, description = "The role's id"), IdempotencyKey),
     responses(
         (status = 204, description = "Done"),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedInJsonErrors,
         (status = 403, description = "No UPDATE permission on admin, or a permission you do not hold", body = ErrorBody),
         (status = 404, description = "No such role", body = ErrorBody),
         (status = 409, description = "Refused, or the key was used for another request", body = ErrorBody),
-        (status = 413, description = "The body is too large", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "A parameter or field is malformed", body = ErrorBody),
     ),
     security(("bearer" = [])),
@@ -254,7 +246,7 @@ async fn set_permission(
     tag = "admin",
     responses(
         (status = 200, description = "Audit entries", body = Vec<AuditEntry>),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedInErrors,
         (status = 403, description = "No VIEW permission on admin", body = ErrorBody),
     ),
     security(("bearer" = [])),

@@ -1,7 +1,7 @@
 //! `/api/v1/auth/...`: sign-in for integrators (token in the body and a
 //! cookie), sign-out, refresh, who-am-I and password reset.
 
-use super::openapi::ErrorBody;
+use super::openapi::{ErrorBody, SignedInErrors, SignedInJsonErrors};
 use super::{idempotency_key, ApiResult, AuthUser, IdempotencyKey, JsonBody};
 use crate::AppState;
 use app::ssr::axum_connect_info::ClientAddr;
@@ -173,7 +173,7 @@ async fn refresh(
     tag = "auth",
     responses(
         (status = 200, description = "The signed-in user", body = CurrentUser),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedInErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -229,9 +229,7 @@ async fn password_reset(
     params(IdempotencyKey),
     responses(
         (status = 204, description = "Changed"),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 413, description = "The body is too large", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        SignedInJsonErrors,
         (status = 422, description = "Wrong current password, or a weak new one", body = ErrorBody),
         (status = 429, description = "Too many attempts; see Retry-After", body = ErrorBody),
     ),
@@ -265,7 +263,7 @@ async fn change_password(
     tag = "auth",
     responses(
         (status = 200, description = "A new secret and its otpauth URL", body = TotpSetup),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedInErrors,
     ),
     security(("bearer" = [])),
 )]
@@ -283,9 +281,7 @@ async fn totp_setup(AuthUser(user): AuthUser) -> Json<TotpSetup> {
     params(IdempotencyKey),
     responses(
         (status = 204, description = "Two-factor sign-in is on"),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 413, description = "The body is too large", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        SignedInJsonErrors,
         (status = 422, description = "A wrong code or password, or a malformed field", body = ErrorBody),
         (status = 429, description = "Too many attempts; see Retry-After", body = ErrorBody),
     ),
@@ -312,9 +308,7 @@ async fn totp_enable(
     params(IdempotencyKey),
     responses(
         (status = 204, description = "Two-factor sign-in is off"),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 413, description = "The body is too large", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        SignedInJsonErrors,
         (status = 422, description = "A wrong code or password, or a malformed field", body = ErrorBody),
         (status = 429, description = "Too many attempts; see Retry-After", body = ErrorBody),
     ),

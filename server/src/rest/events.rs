@@ -7,7 +7,7 @@
 //! every 15 s keeps proxies from closing an idle stream. The stream ends when
 //! its session does (see `service::events::feed`).
 
-use super::openapi::ErrorBody;
+use super::openapi::SignedInErrors;
 use super::{ApiError, AuthUser};
 use crate::AppState;
 use axum::extract::{RawQuery, State};
@@ -39,7 +39,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     ),
     responses(
         (status = 200, description = "The stream", content_type = "text/event-stream"),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedInErrors,
     ),
     security(("bearer" = [])),
 )]

@@ -1,7 +1,7 @@
 //! `/api/v1/maintenance/...`: machines, SLA targets, requests and their
 //! transitions. Mutations honour an `Idempotency-Key` header.
 
-use super::openapi::ErrorBody;
+use super::openapi::{ErrorBody, SignedInErrors, SignedInJsonErrors};
 use super::{
     idempotency_key, ApiResult, AuthUser, IdempotencyKey, JsonBody, OptionalJsonBody, Path, Query,
 };
@@ -39,7 +39,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     tag = "maintenance",
     responses(
         (status = 200, description = "Every machine, by code", body = Vec<Machine>),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedInErrors,
         (status = 403, description = "No VIEW permission on maintenance or master", body = ErrorBody),
     ),
     security(("bearer" = [])),
@@ -62,11 +62,9 @@ async fn machines(
     params(IdempotencyKey),
     responses(
         (status = 201, description = "The new machine", body = Machine),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedInJsonErrors,
         (status = 403, description = "No CREATE permission on master", body = ErrorBody),
         (status = 409, description = "The code is taken, or the key was used for another request", body = ErrorBody),
-        (status = 413, description = "The body is too large", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "A field is missing or malformed", body = ErrorBody),
     ),
     security(("bearer" = [])),
@@ -90,7 +88,7 @@ async fn create_machine(
     tag = "maintenance",
     responses(
         (status = 200, description = "The targets", body = Vec<SlaPolicy>),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedInErrors,
         (status = 403, description = "No VIEW permission on maintenance", body = ErrorBody),
     ),
     security(("bearer" = [])),
@@ -113,11 +111,9 @@ async fn sla(
     params(IdempotencyKey),
     responses(
         (status = 200, description = "The targets as stored", body = SlaPolicy),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedInJsonErrors,
         (status = 403, description = "No permission to change SLA targets", body = ErrorBody),
         (status = 409, description = "The key was used for another request", body = ErrorBody),
-        (status = 413, description = "The body is too large", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "A field is missing or out of range", body = ErrorBody),
     ),
     security(("bearer" = [])),
@@ -178,7 +174,7 @@ fn int_param(name: &str, v: &Option<String>) -> Result<Option<i64>, AppError> {
     params(ListQuery),
     responses(
         (status = 200, description = "A page of requests", body = RequestPage),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedInErrors,
         (status = 403, description = "No VIEW permission on maintenance", body = ErrorBody),
         (status = 422, description = "A query parameter is malformed", body = ErrorBody),
     ),
@@ -217,11 +213,9 @@ async fn list(
     params(IdempotencyKey),
     responses(
         (status = 201, description = "The new request", body = Request),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedInJsonErrors,
         (status = 403, description = "No CREATE permission on maintenance", body = ErrorBody),
         (status = 409, description = "The key was used for another request", body = ErrorBody),
-        (status = 413, description = "The body is too large", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "A field is missing or malformed, or the machine is unknown", body = ErrorBody),
     ),
     security(("bearer" = [])),
@@ -245,7 +239,7 @@ async fn create(
     params(("id" = i64, Path, description = "The request's id")),
     responses(
         (status = 200, description = "The request and its timeline", body = RequestDetail),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedInErrors,
         (status = 403, description = "No VIEW permission on maintenance", body = ErrorBody),
         (status = 404, description = "No such request", body = ErrorBody),
         (status = 422, description = "The id is not a whole number", body = ErrorBody),
@@ -282,7 +276,7 @@ struct NoteIn {
     request_body(content = Option<NoteIn>, description = "Optional: `{\"note\": \"...\"}`, or no body"),
     responses(
         (status = 200, description = "The request after the transition", body = Request),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedInErrors,
         (status = 403, description = "No permission for this transition", body = ErrorBody),
         (status = 404, description = "No such request", body = ErrorBody),
         (status = 409, description = "Not allowed from the request's status, or the key was used for another request", body = ErrorBody),
@@ -325,7 +319,7 @@ struct MonitorRun {
     tag = "maintenance",
     responses(
         (status = 200, description = "The pass ran", body = MonitorRun),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        SignedInErrors,
         (status = 403, description = "No UPDATE permission on admin", body = ErrorBody),
     ),
     security(("bearer" = [])),
