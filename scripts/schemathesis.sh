@@ -6,7 +6,7 @@
 # SQLite database with the demo data; SHOPFLOOR_BIN picks another binary
 # (e.g. target/debug/shopfloor while working on a finding).
 #
-#   scripts/schemathesis.sh                  # after `cargo leptos build --release`
+#   scripts/schemathesis.sh                  # after `scripts/build.sh`
 #   SHOPFLOOR_BIN=target/debug/shopfloor scripts/schemathesis.sh
 #
 # Extra arguments go to `st run` (e.g. --seed 1, or -n 50 for a longer run).

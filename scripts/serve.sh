@@ -6,6 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 export PATH="$PWD/scripts/bin:$HOME/.cargo/bin:$PATH"
-cargo leptos build --release
+./scripts/build.sh
 export SHOPFLOOR_DEMO="${SHOPFLOOR_DEMO:-true}"
 exec ./target/release/shopfloor "$@"

@@ -23,7 +23,7 @@ export SHOPFLOOR_TEST_REQUIRE_POSTGRES=1
 cargo test --workspace --exclude frontend
 
 step "release build"
-cargo leptos build --release
+./scripts/build.sh
 
 step "API fuzzing: schemathesis against /api/v1/openapi.json (release binary)"
 ./scripts/schemathesis.sh --seed 1  # a fixed seed keeps CI repeatable; run without it to explore

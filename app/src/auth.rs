@@ -370,3 +370,5 @@ fn ChangePasswordCard() -> impl IntoView {
 pub fn me_resource() -> Resource<Result<Option<CurrentUser>, AppError>> {
     Resource::new(|| (), |_| read("Checking your session", get_me))
 }
+
+lazy_page!(LoginRoute => LoginPage, ResetRoute => ResetPage, AccountRoute => AccountPage);

@@ -150,6 +150,19 @@ pub fn session_expired() {
     }
 }
 
+/// Marks the page interactive (`body[data-hydrated]`) for tests and support
+/// staff. Called from an effect of each lazy route's view, so it runs only
+/// once that route's own code has loaded and hydrated, not when the shell has.
+pub fn mark_hydrated() {
+    #[cfg(feature = "hydrate")]
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}
+
 /// Starts the ticker, the SSE connection and the online/offline listeners,
 /// once per page load. Called from an effect, so only in the browser.
 pub fn start() {
@@ -167,10 +180,6 @@ pub fn start() {
         let Some(window) = web_sys::window() else {
             return;
         };
-        // Lets tests (and support staff) see the page is interactive.
-        if let Some(body) = window.document().and_then(|d| d.body()) {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
         let c = conn();
         if !window.navigator().on_line() {
             c.set(Conn::Offline);

@@ -8,6 +8,7 @@
 //! throughput for both, their ratio, and the size of what the browser
 //! downloads. Run: `cargo run --release -p bench -- --seconds 10`.
 
+mod bundle;
 mod floor;
 mod seed;
 
@@ -16,6 +17,7 @@ use serde_json::{json, Value};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use bundle::{brotli_len, route_downloads};
 use floor::start_floor;
 use seed::seed;
 
@@ -26,6 +28,10 @@ struct Args {
     server_bin: String,
     /// Requests per second for the open-loop phase (all clients together).
     open_rate: f64,
+    /// Only the download sizes, no load (`--downloads-only`).
+    downloads_only: bool,
+    /// Only these operations (`--only create,list`); all when empty.
+    only: Vec<Op>,
 }
 
 fn args() -> Args {
@@ -35,19 +41,38 @@ fn args() -> Args {
         rows: 100_000,
         server_bin: "target/release/shopfloor".into(),
         open_rate: 500.0,
+        downloads_only: false,
+        only: Vec::new(),
     };
     let v: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
     while i < v.len() {
         let val = v.get(i + 1).cloned().unwrap_or_default();
+        if v[i] == "--downloads-only" {
+            a.downloads_only = true;
+            i += 1;
+            continue;
+        }
         match v[i].as_str() {
             "--seconds" => a.seconds = val.parse().expect("--seconds N"),
             "--clients" => a.clients = val.parse().expect("--clients N"),
             "--rows" => a.rows = val.parse().expect("--rows N"),
             "--server-bin" => a.server_bin = val,
             "--open-rate" => a.open_rate = val.parse().expect("--open-rate N"),
+            "--only" => {
+                a.only = val
+                    .split(',')
+                    .map(|o| match o {
+                        "list" => Op::List,
+                        "detail" => Op::Detail,
+                        "create" => Op::Create,
+                        "transition" => Op::Transition,
+                        other => panic!("--only takes list, detail, create, transition; not {other}"),
+                    })
+                    .collect()
+            }
             other => panic!(
-                "unknown flag {other}; flags: --seconds --clients --rows --server-bin --open-rate"
+                "unknown flag {other}; flags: --seconds --clients --rows --server-bin --open-rate --only --downloads-only"
             ),
         }
         i += 2;
@@ -256,14 +281,6 @@ fn wait_ready(base: &str) {
     panic!("server at {base} did not become ready");
 }
 
-fn brotli_len(bytes: &[u8]) -> usize {
-    let mut out = Vec::new();
-    let mut w = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
-    std::io::Write::write_all(&mut w, bytes).unwrap();
-    drop(w);
-    out.len()
-}
-
 struct Guard(Child);
 impl Drop for Guard {
     fn drop(&mut self) {
@@ -271,12 +288,15 @@ impl Drop for Guard {
     }
 }
 
+/// The first admin's password, set when the bench database is first served.
+const ADMIN_PASSWORD: &str = "bench-admin-password";
+
 #[tokio::main]
 async fn main() {
     let a = args();
     if !std::path::Path::new(&a.server_bin).exists() {
         eprintln!(
-            "{} is missing: build it first with `cargo leptos build --release`",
+            "{} is missing: build it first with `scripts/build.sh`",
             a.server_bin
         );
         std::process::exit(2);
@@ -294,7 +314,7 @@ async fn main() {
         .env("DATABASE_URL", &db_url)
         .env("SHOPFLOOR_BIND", format!("127.0.0.1:{port}"))
         .env("SHOPFLOOR_LOG", "warn")
-        .env("SHOPFLOOR_ADMIN_PASSWORD", "bench-admin-password")
+        .env("SHOPFLOOR_ADMIN_PASSWORD", ADMIN_PASSWORD)
         .stdout(Stdio::null())
         .spawn()
         .expect("start the release server");
@@ -312,6 +332,15 @@ async fn main() {
         .as_str()
         .unwrap()
         .to_string();
+    let ops: Vec<Op> = if a.only.is_empty() {
+        vec![Op::List, Op::Detail, Op::Create, Op::Transition]
+    } else {
+        a.only.clone()
+    };
+    if a.downloads_only {
+        route_downloads(&base, ADMIN_PASSWORD).await;
+        return;
+    }
     let floor = start_floor(&db_url).await;
     // Who is measured: Shopfloor through its REST API, and the floor.
     let targets = [
@@ -327,7 +356,7 @@ async fn main() {
     println!("{header}\n|---|---|---:|---:|---:|---:|---:|---:|");
     let mut report = format!("{header}\n|---|---|---:|---:|---:|---:|---:|---:|\n");
     let mut ratios = Vec::new();
-    for op in [Op::List, Op::Detail, Op::Create, Op::Transition] {
+    for op in ops.clone() {
         let mut tput = [0.0; 2];
         for (i, (name, url, tok)) in targets.into_iter().enumerate() {
             let o = run(
@@ -364,7 +393,7 @@ async fn main() {
     println!("{table}");
     report.push_str(table);
     report.push('\n');
-    for op in [Op::List, Op::Detail, Op::Create, Op::Transition] {
+    for op in ops.clone() {
         for (name, url, tok) in targets {
             let o = run(
                 url,
@@ -381,7 +410,7 @@ async fn main() {
             report_row(&mut report, op, name, &o);
         }
     }
-    println!("\nWhat the browser downloads (target: wasm < 400 KB brotli):");
+    println!("\nThe main files built (target: wasm < 400 KB brotli):");
     report.push_str("\n\n| file | raw KB | brotli KB |\n|---|---:|---:|\n");
     for f in ["shopfloor.wasm", "shopfloor.js", "shopfloor.css"] {
         let p = format!("target/site/pkg/{f}");
@@ -399,6 +428,7 @@ async fn main() {
             Err(e) => println!("  {p}: {e}"),
         }
     }
+    report.push_str(&route_downloads(&base, ADMIN_PASSWORD).await);
     std::fs::write("target/bench/report.md", &report).unwrap();
     println!("\nwritten to target/bench/report.md");
 }

@@ -3,10 +3,13 @@
 //! so all of it is unit-tested without a database or a browser.
 
 pub mod auth;
+pub mod bom;
 pub mod config;
 pub mod error;
 pub mod events;
 pub mod maintenance;
+pub mod master;
+pub mod orders;
 pub mod perm;
 pub mod registry;
 pub mod safe_path;

@@ -140,13 +140,50 @@ const MAINTENANCE: ModuleDef = ModuleDef {
 };
 
 const MASTER: ModuleDef = ModuleDef {
-    nav: &[entry(
-        "/master/machines",
-        "Machines",
-        "machines",
-        Module::Master,
-        Action::View,
-    )],
+    nav: &[
+        entry(
+            "/master/items",
+            "Items",
+            "items",
+            Module::Master,
+            Action::View,
+        ),
+        entry(
+            "/master/work-centres",
+            "Work centres",
+            "work-centres",
+            Module::Master,
+            Action::View,
+        ),
+        entry(
+            "/master/machines",
+            "Machines",
+            "machines",
+            Module::Master,
+            Action::View,
+        ),
+        entry(
+            "/master/customers",
+            "Customers",
+            "customers",
+            Module::Master,
+            Action::View,
+        ),
+        entry(
+            "/master/suppliers",
+            "Suppliers",
+            "suppliers",
+            Module::Master,
+            Action::View,
+        ),
+        entry(
+            "/master/embroidery-designs",
+            "Embroidery designs",
+            "designs",
+            Module::Master,
+            Action::View,
+        ),
+    ],
     ..def(
         Module::Master,
         "Master data",
@@ -191,14 +228,24 @@ const ADMIN: ModuleDef = ModuleDef {
     )
 };
 
-const ORDERS: ModuleDef = def(
-    Module::Orders,
-    "Orders",
-    NavGroup::Production,
-    "/orders",
-    "/orders",
-    ALL_ACTIONS,
-);
+const ORDERS: ModuleDef = ModuleDef {
+    nav: &[entry(
+        "/orders",
+        "Sales orders",
+        "orders",
+        Module::Orders,
+        Action::View,
+    )],
+    live: true,
+    ..def(
+        Module::Orders,
+        "Orders",
+        NavGroup::Production,
+        "/orders",
+        "/orders",
+        ALL_ACTIONS,
+    )
+};
 const PPIC: ModuleDef = def(
     Module::Ppic,
     "Planning",
@@ -207,14 +254,24 @@ const PPIC: ModuleDef = def(
     "/ppic",
     ALL_ACTIONS,
 );
-const WAREHOUSE: ModuleDef = def(
-    Module::Warehouse,
-    "Warehouse",
-    NavGroup::StockAndBuying,
-    "/warehouse",
-    "/warehouse",
-    ALL_ACTIONS,
-);
+const WAREHOUSE: ModuleDef = ModuleDef {
+    nav: &[entry(
+        "/warehouse/bom",
+        "BOMs",
+        "bom",
+        Module::Warehouse,
+        Action::View,
+    )],
+    live: true,
+    ..def(
+        Module::Warehouse,
+        "Warehouse",
+        NavGroup::StockAndBuying,
+        "/warehouse",
+        "/warehouse",
+        ALL_ACTIONS,
+    )
+};
 const PURCHASING: ModuleDef = def(
     Module::Purchasing,
     "Purchasing",
@@ -339,9 +396,19 @@ pub fn favourites(role: &str) -> &'static [&'static str] {
         "operator" => &["/maintenance", "/maintenance/new", "/master/machines"],
         "maintenance" => &["/maintenance", "/maintenance/sla", "/master/machines"],
         "supervisor" => &["/maintenance", "/maintenance/sla", "/maintenance/new"],
-        "planner" => &["/maintenance", "/master/machines"],
+        "planner" => &[
+            "/orders",
+            "/master/items",
+            "/master/work-centres",
+            "/maintenance",
+        ],
         "quality" => &["/maintenance", "/maintenance/new"],
-        "warehouse" => &["/master/machines", "/maintenance"],
+        "warehouse" => &[
+            "/warehouse/bom",
+            "/master/items",
+            "/master/suppliers",
+            "/maintenance",
+        ],
         "finance" => &["/maintenance"],
         "admin" => &[
             "/admin/users",

@@ -10,13 +10,14 @@ export async function hydrated(page: Page) {
 export class LoginPage {
   constructor(private page: Page) {}
 
-  async signIn(username: string, password = DEMO_PASSWORD) {
+  /** `home`: where the role lands (planners land on /orders). */
+  async signIn(username: string, password = DEMO_PASSWORD, home: RegExp = /\/maintenance/) {
     await this.page.goto('/login');
     await hydrated(this.page);
     await this.page.getByLabel('Username').fill(username);
     await this.page.getByLabel('Password').fill(password);
     await this.page.getByRole('button', { name: 'Sign in' }).click();
-    await this.page.waitForURL(/\/maintenance/);
+    await this.page.waitForURL(home);
     await hydrated(this.page);
   }
 }
@@ -74,4 +75,59 @@ export class RequestDetail {
     await expect(button).toBeEnabled();
     await button.click();
   }
+}
+
+/** The sales order form: customer search, due date, items, the grid. */
+export class OrderForm {
+  constructor(private page: Page) {}
+
+  async open() {
+    await this.page.goto('/orders/new');
+    await hydrated(this.page);
+    await expect(this.page.getByRole('heading', { name: 'New sales order' })).toBeVisible();
+  }
+
+  async pickCustomer(code: string) {
+    await this.page.getByTestId('customer-search').fill(code.toLowerCase());
+    await this.page.getByTestId('customer-option').filter({ hasText: code }).first().click();
+    await expect(this.page.getByTestId('customer-picked')).toContainText(code);
+  }
+
+  async dueDate(iso: string) {
+    await this.page.getByTestId('due-date').fill(iso);
+  }
+
+  async addItem(code: string) {
+    await this.page.getByTestId('item-search').fill(code.toLowerCase());
+    await this.page.getByTestId('item-option').filter({ hasText: code }).first().click();
+  }
+
+  grid() {
+    return this.page.getByTestId('grid').last();
+  }
+
+  cell(row: string, col: string) {
+    return this.grid().getByTestId(`cell-${row}-${col}`);
+  }
+
+  rowTotal(row: string) {
+    return this.grid().getByTestId(`row-total-${row}`);
+  }
+
+  colTotal(col: string) {
+    return this.grid().getByTestId(`col-total-${col}`);
+  }
+
+  total() {
+    return this.grid().getByTestId('grid-total');
+  }
+
+  async save() {
+    await this.page.getByRole('button', { name: 'Save order' }).click();
+  }
+}
+
+/** True when the page itself scrolls sideways (it never should). */
+export async function pageScrollsSideways(page: Page) {
+  return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);
 }

@@ -1,6 +1,9 @@
 //! The Shopfloor server: one axum router serving the pages, the server
 //! functions, the `/api/v1` REST API, the live event stream and operations
 //! endpoints. `router` is what `main` serves and what the tests spawn.
+// The pages are rendered here: their lazy routes' async view types nest
+// deeply (see app/src/lib.rs).
+#![recursion_limit = "256"]
 
 pub mod client_addr;
 pub mod config;
@@ -111,6 +114,9 @@ pub async fn start_services(
         service::seed::ensure_demo(&svc, now)
             .await
             .map_err(|e| format!("demo data: {e}"))?;
+        service::orders::seed_demo(&svc, now)
+            .await
+            .map_err(|e| format!("demo orders: {e}"))?;
     }
     Ok(svc)
 }

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod bom;
 pub mod config;
 pub mod db;
 pub mod error;
@@ -12,8 +13,11 @@ pub mod events;
 pub mod idempotency;
 pub mod lease;
 pub mod maintenance;
+pub mod master;
+pub mod orders;
 pub mod rows;
 pub mod seed;
+mod seed_master;
 
 pub use config::{AuthLimits, Config};
 pub use db::Db;

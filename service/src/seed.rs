@@ -97,27 +97,6 @@ pub async fn ensure_admin(
     Ok(generated)
 }
 
-const WORK_CENTRES: &[(&str, &str)] = &[
-    ("CUT", "Cutting"),
-    ("EMB", "Embroidery"),
-    ("SEW", "Sewing"),
-    ("FIN", "Finishing"),
-    ("PACK", "Packing"),
-];
-
-const MACHINES: &[(&str, &str, &str)] = &[
-    ("CUT-01", "Gerber automatic cutter", "CUT"),
-    ("CUT-02", "Straight knife cutter", "CUT"),
-    ("EMB-01", "Tajima 12-head embroidery", "EMB"),
-    ("EMB-02", "Barudan 6-head embroidery", "EMB"),
-    ("SEW-01", "Juki lockstitch line 1", "SEW"),
-    ("SEW-02", "Juki lockstitch line 2", "SEW"),
-    ("SEW-03", "Overlocker bank", "SEW"),
-    ("FIN-01", "Steam tunnel", "FIN"),
-    ("FIN-02", "Thread trimmer", "FIN"),
-    ("PACK-01", "Carton sealer", "PACK"),
-];
-
 /// Seeds a demo plant once: work centres, machines, a user per role and a few
 /// open requests. Safe to call on every start.
 pub async fn ensure_demo(svc: &Services, now: i64) -> Result<()> {
@@ -131,27 +110,7 @@ pub async fn ensure_demo(svc: &Services, now: i64) -> Result<()> {
         return Ok(());
     }
     let mut tx = svc.db.begin().await?;
-    for (code, name) in WORK_CENTRES {
-        sqlx::query("INSERT INTO work_centres (code, name) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(*code)
-            .bind(*name)
-            .execute(&mut *tx)
-            .await
-            .ctx("seed work centre")?;
-    }
-    for (code, name, wc) in MACHINES {
-        sqlx::query(
-            "INSERT INTO machines (code, name, work_centre_id, active, created_at) \
-             SELECT $1, $2, id, 1, $3 FROM work_centres WHERE code = $4",
-        )
-        .bind(*code)
-        .bind(*name)
-        .bind(now)
-        .bind(*wc)
-        .execute(&mut *tx)
-        .await
-        .ctx("seed machine")?;
-    }
+    crate::seed_master::seed(&mut tx, now).await?;
     tx.commit().await.ctx("commit demo plant")?;
     let people = [
         ("planner", "Pat Planner"),

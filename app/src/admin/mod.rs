@@ -4,3 +4,5 @@ pub mod api;
 pub mod pages;
 
 pub use pages::{AuditPage, RolesPage, UsersPage};
+
+lazy_page!(UsersRoute => UsersPage, RolesRoute => RolesPage, AuditRoute => AuditPage);

@@ -22,6 +22,7 @@ pub fn http_error(status: StatusCode, code: &str, message: &str) -> Response {
         message: message.into(),
         field: None,
         detail: None,
+        issues: None,
     };
     (status, axum::Json(body)).into_response()
 }

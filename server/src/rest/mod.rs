@@ -7,7 +7,10 @@ pub mod docs;
 pub mod events;
 pub mod extract;
 pub mod maintenance;
+pub mod master;
 pub mod openapi;
+pub mod orders;
+pub mod warehouse;
 
 pub use extract::{JsonBody, OptionalJsonBody, Path, Query};
 
@@ -29,7 +32,10 @@ pub fn api() -> OpenApiRouter<AppState> {
     let v1 = OpenApiRouter::new()
         .merge(auth::routes())
         .merge(maintenance::routes())
+        .merge(master::routes())
         .merge(admin::routes())
+        .merge(warehouse::routes())
+        .merge(orders::routes())
         .merge(events::routes())
         .merge(openapi::routes())
         .fallback(|| async { ApiError(AppError::not_found("API endpoint")) });

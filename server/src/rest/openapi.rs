@@ -31,6 +31,10 @@ pub struct ErrorBody {
     /// What is wrong with `field`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// A refused BOM save: every issue, each at its line or routing step
+    /// and field (`field` and `detail` are the first one's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issues: Option<Vec<domain::bom::BomIssue>>,
 }
 
 /// The answers of every signed-in operation that takes a JSON body, besides
@@ -66,6 +70,7 @@ impl From<&ApiError> for ErrorBody {
             message: e.0.user_message(),
             field: f.map(|f| f.field.clone()),
             detail: f.map(|f| f.message.clone()),
+            issues: None,
         }
     }
 }
@@ -85,7 +90,9 @@ impl From<&ApiError> for ErrorBody {
     tags(
         (name = "auth", description = "Sign-in, sessions, password and two-factor sign-in"),
         (name = "maintenance", description = "Machines, SLA targets, maintenance requests"),
+        (name = "master", description = "Master data: units, items, work centres, machines, customers, suppliers, embroidery designs"),
         (name = "admin", description = "Users, roles and the audit log"),
+        (name = "warehouse", description = "Bills of materials: versions, validation, variants, where-used, explosion and cost"),
         (name = "events", description = "The live event stream"),
         (name = "meta", description = "This document"),
     )

@@ -4,6 +4,8 @@
 use crate::common::*;
 use crate::on_both;
 use domain::maintenance::{Kind, Priority, Status, TIMELINE_KINDS};
+use domain::master::ItemKind;
+use domain::orders::OrderStatus;
 use domain::perm::{Action, Module};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -61,7 +63,10 @@ on_both!(
         let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
         let modules: Vec<&str> = Module::ALL.iter().map(|m| m.as_str()).collect();
         let actions: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
+        let item_kinds: Vec<&str> = ItemKind::ALL.iter().map(|k| k.as_str()).collect();
         let role = "INSERT INTO roles (name) VALUES ('check_role')";
+        let order_statuses: Vec<&str> = OrderStatus::ALL.iter().map(|s| s.as_str()).collect();
+        let customer = "INSERT INTO customers (code, name, search_text, created_at, updated_at) VALUES ('CHECK', 'Check', 'check', 0, 0)";
         let cases: Vec<Case> = vec![
             ("maintenance_requests.status", vec![], request("status"), statuses.clone(), "reopened"),
             ("maintenance_requests.priority", vec![], request("priority"), priorities.clone(), "urgent"),
@@ -122,6 +127,22 @@ on_both!(
                 "INSERT INTO role_permissions (role_id, module, action) VALUES ((SELECT id FROM roles WHERE name = 'check_role'), 'admin', $1)".into(),
                 actions,
                 "view",
+            ),
+            (
+                "items.kind",
+                vec![],
+                "INSERT INTO items (code, name, search_text, kind, unit_id, standard_cost_minor, attributes, \
+                 created_at, updated_at) VALUES ('CHECK-KIND', 'check', 'check', $1, (SELECT MIN(id) FROM units), 0, '[]', 0, 0)".into(),
+                item_kinds,
+                "service",
+            ),
+            (
+                "sales_orders.status",
+                vec![customer],
+                "INSERT INTO sales_orders (number, customer_id, status, due_date, search_text, created_at, updated_at) \
+                 VALUES ('SO-CHECK', (SELECT id FROM customers WHERE code = 'CHECK'), $1, '2026-12-01', '', 0, 0)".into(),
+                order_statuses,
+                "open",
             ),
         ];
         for (column, setup, sql, allowed, unknown) in cases {

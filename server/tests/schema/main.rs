@@ -294,6 +294,9 @@ async fn postgres_schema(url: &str) -> Schema {
         let Some(t) = schema.get_mut(&table) else {
             continue;
         };
+        // The column list, not a partial index's `WHERE (...)` (SQLite's
+        // pragma lists only the columns too).
+        let def = def.split(" WHERE ").next().unwrap_or(&def);
         let cols = def[def.rfind('(').unwrap() + 1..def.rfind(')').unwrap()]
             .split(',')
             .map(|c| c.trim().trim_matches('"').to_string())

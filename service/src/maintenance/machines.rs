@@ -82,11 +82,12 @@ pub async fn create_machine(
                         .ok_or_else(|| AppError::field("work_centre_code", "no such work centre"))?,
                 ),
             };
-            let res = sqlx::query_scalar("INSERT INTO machines (code, name, work_centre_id, active, created_at) VALUES ($1, $2, $3, 1, $4) RETURNING id")
+            let res = sqlx::query_scalar("INSERT INTO machines (code, name, search_text, work_centre_id, active, created_at, updated_at) VALUES ($1, $2, $5, $3, 1, $4, $4) RETURNING id")
                 .bind(&code)
                 .bind(name)
                 .bind(wc.as_ref().map(|w| w.0))
                 .bind(now)
+                .bind(domain::master::search_text(&code, name))
                 .fetch_one(&mut *tx)
                 .await
                 .ctx("insert machine");

@@ -1,0 +1,24 @@
+//! Master data screens: items (with their variant attributes), work centres
+//! (with the weekly calendar, holidays and closures), customers, suppliers
+//! and embroidery designs (with their file). Machines live at
+//! `/master/machines` (`crate::maintenance::MachinesPage`).
+
+pub mod api;
+mod designs;
+mod items;
+mod parties;
+mod shared;
+mod work_centres;
+
+pub use designs::DesignsPage;
+pub use items::ItemsPage;
+pub use parties::{CustomersPage, SuppliersPage};
+pub use work_centres::WorkCentresPage;
+
+lazy_page!(
+    ItemsRoute => ItemsPage,
+    WorkCentresRoute => WorkCentresPage,
+    CustomersRoute => CustomersPage,
+    SuppliersRoute => SuppliersPage,
+    DesignsRoute => DesignsPage,
+);

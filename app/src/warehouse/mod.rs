@@ -1,0 +1,3 @@
+//! Warehouse: bills of materials (stock and movements come later).
+
+pub mod bom;

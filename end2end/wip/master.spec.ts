@@ -1,0 +1,64 @@
+import { test, expect } from '@playwright/test';
+import { LoginPage, hydrated } from '../tests/pages';
+
+// Runs at 1280 and 480 px (the projects in playwright.config.ts).
+const unique = (prefix: string) => `${prefix}-${Date.now() % 100000}${Math.floor(Math.random() * 90 + 10)}`;
+
+test('create an item with sizes and colours', async ({ page }) => {
+  await new LoginPage(page).signIn('maintenance');
+  await page.goto('/master/items');
+  await hydrated(page);
+  const code = unique('TB');
+  const form = page.getByTestId('item-form');
+  await form.getByLabel('Code').fill(code);
+  await form.getByLabel('Name').fill('Teddy bear, e2e');
+  await form.getByLabel('Kind').selectOption('finished');
+  await form.getByLabel('Unit').fill('PCS');
+  await form.getByLabel('Standard cost (cents)').fill('1250');
+  await form.getByTestId('add-attribute').click();
+  await form.getByTestId('add-attribute').click();
+  const rows = form.getByTestId('attribute-row');
+  await rows.nth(0).getByLabel('Attribute').fill('size');
+  await rows.nth(0).getByLabel('Values (comma-separated)').fill('S, M, L');
+  await rows.nth(1).getByLabel('Attribute').fill('colour');
+  await rows.nth(1).getByLabel('Values (comma-separated)').fill('brown, white');
+  await form.getByRole('button', { name: 'Save item' }).click();
+  await page.getByTestId('search').fill(code.toLowerCase());
+  const row = page.getByTestId(`item-${code}`);
+  await expect(row).toContainText('size: S/M/L × colour: brown/white');
+  // The table scrolls inside its card; the page itself does not scroll sideways.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(1);
+
+  // A duplicate code is refused at the field.
+  await form.getByLabel('Code').fill(code);
+  await form.getByLabel('Name').fill('Another bear');
+  await form.getByRole('button', { name: 'Save item' }).click();
+  await expect(form.getByRole('alert').first()).toContainText('an item with this code exists');
+});
+
+test("a work centre's weekly calendar", async ({ page }) => {
+  await new LoginPage(page).signIn('maintenance');
+  await page.goto('/master/work-centres');
+  await hydrated(page);
+  const code = unique('WC');
+  const form = page.getByTestId('work-centre-form');
+  await form.getByLabel('Code').fill(code);
+  await form.getByLabel('Name').fill('Sewing lines e2e');
+  await form.getByLabel('Kind').fill('sewing');
+  await form.getByLabel('Parallel capacity').fill('4');
+  const calendar = form.getByTestId('calendar');
+  await calendar.getByLabel('Fri').fill('6:30');
+  await calendar.getByLabel('Sat').fill('4:00');
+  await calendar.getByLabel('Holidays (YYYY-MM-DD, comma-separated)').fill('2026-12-25, 2026-12-26');
+  await form.getByRole('button', { name: 'Save work centre' }).click();
+  await page.getByTestId('search').fill(code.toLowerCase());
+  const row = page.getByTestId(`work-centre-${code}`);
+  await expect(row).toContainText('8:00 8:00 8:00 8:00 6:30 4:00 0:00');
+  await row.getByRole('button', { name: 'Edit' }).click();
+  await expect(calendar.getByLabel('Holidays (YYYY-MM-DD, comma-separated)')).toHaveValue('2026-12-25, 2026-12-26');
+  // A day longer than 24 hours is refused at the calendar.
+  await calendar.getByLabel('Mon').fill('25:00');
+  await form.getByRole('button', { name: 'Save work centre' }).click();
+  await expect(calendar.getByRole('alert')).toContainText('at most 1440 minutes');
+});
