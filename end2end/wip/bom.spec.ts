@@ -131,6 +131,10 @@ test('the BOM list finds a style by a component and operations reorder with the 
   await last.getByTestId('op-wc').blur();
   await last.getByTestId('op-up').click();
   await expect(page.getByTestId('bom-op').first().getByTestId('op-wc')).toHaveValue('CUT');
+  // Dragging the handle moves it back below the other step.
+  await page.getByTestId('bom-op').first().getByTestId('op-drag').dragTo(page.getByTestId('bom-op').last());
+  await expect(page.getByTestId('bom-op').last().getByTestId('op-wc')).toHaveValue('CUT');
+  await expect(page.getByTestId('bom-op').first()).toHaveAttribute('data-seq', '10');
   // The tables scroll inside their cards at 480 px; the page itself does not.
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(1);

@@ -62,3 +62,34 @@ test("a work centre's weekly calendar", async ({ page }) => {
   await form.getByRole('button', { name: 'Save work centre' }).click();
   await expect(calendar.getByRole('alert')).toContainText('at most 1440 minutes');
 });
+
+test('an embroidery design with its file', async ({ page }) => {
+  await new LoginPage(page).signIn('maintenance');
+  await page.goto('/master/embroidery-designs');
+  await hydrated(page);
+  const code = unique('FACE');
+  const form = page.getByTestId('design-form');
+  await form.getByLabel('Code').fill(code);
+  await form.getByLabel('Name').fill('Bear face e2e');
+  await form.getByLabel('Stitches').fill('6000');
+  await form.getByLabel('Colour changes').fill('2');
+  await form.getByLabel('Thread colours (comma-separated)').fill('black, pink');
+  await form.getByLabel('Hoop').fill('H10');
+  await form.getByRole('button', { name: 'Save design' }).click();
+  await page.getByTestId('search').fill(code.toLowerCase());
+  const row = page.getByTestId(`design-${code}`);
+  await expect(row).toContainText('6000');
+  await expect(row).toContainText('black, pink');
+
+  // The design file: picked in the row, kept as an attachment, downloaded by its link.
+  await row.getByTestId('design-file').setInputFiles({ name: 'bear face.dst', mimeType: 'application/octet-stream', buffer: Buffer.from('LA:bear face\n'.repeat(40)) });
+  const link = row.getByRole('link', { name: 'bear_face.dst' });
+  await expect(link).toBeVisible();
+  const download = page.waitForEvent('download');
+  await link.click();
+  expect((await download).suggestedFilename()).toBe('bear_face.dst');
+  // Too big a file is refused before it is sent, and said so.
+  await row.getByTestId('design-file').setInputFiles({ name: 'huge.dst', mimeType: 'application/octet-stream', buffer: Buffer.alloc(5 * 1024 * 1024 + 1) });
+  await expect(page.getByTestId('toast').filter({ hasText: 'larger than 5 MB' })).toBeVisible();
+  await expect(row.getByRole('link', { name: 'bear_face.dst' })).toBeVisible();
+});

@@ -72,6 +72,34 @@ pub fn DesignsPage() -> impl IntoView {
             move |_| state.refresh(),
         );
     };
+    let uploading = Pending::new();
+    let upload = move |id: i64, ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let Some(input) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            input.set_value("");
+            uploading.run(
+                "Uploading the design file",
+                move |key| super::upload::upload_design_file(key, id, file.clone()),
+                move |d: DesignRecord| {
+                    let name = d.file.map(|f| f.file_name).unwrap_or_default();
+                    push_toast(ToastKind::Success, format!("{name} kept with design {}", d.code));
+                    state.refresh();
+                },
+            );
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (id, ev, uploading);
+    };
     view! {
         <section class="page">
             <h1>"Embroidery designs"</h1>
@@ -105,10 +133,22 @@ pub fn DesignsPage() -> impl IntoView {
                                             <a href=format!("/api/v1/master/embroidery-designs/{id}/file") download=f.file_name.clone()>{f.file_name.clone()}</a>
                                         });
                                         let rec = d.clone();
+                                        let (code, has_file) = (d.code.clone(), d.file.is_some());
                                         view! {
                                             <tr data-testid=format!("design-{}", d.code) class:archived=archived>
                                                 <td>{d.code.clone()}</td><td>{d.name.clone()}</td><td>{d.stitch_count}</td>
-                                                <td>{d.thread_colours.join(", ")}</td><td>{file}</td>
+                                                <td>{d.thread_colours.join(", ")}</td>
+                                                <td>
+                                                    {file}
+                                                    <Show when=move || can_edit>
+                                                        <label class="btn small file-pick">
+                                                            {if has_file { "Replace file" } else { "Upload file" }}
+                                                            <input type="file" class="visually-hidden" data-testid="design-file"
+                                                                aria-label=format!("File for design {code}") disabled=move || uploading.busy.get()
+                                                                on:change=move |ev| upload(id, ev) />
+                                                        </label>
+                                                    </Show>
+                                                </td>
                                                 <td>
                                                     <Show when=move || can_edit>
                                                         <button type="button" class="btn" on:click={let rec = rec.clone(); move |_| load(rec.clone())}>"Edit"</button>

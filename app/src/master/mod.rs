@@ -8,6 +8,7 @@ mod designs;
 mod items;
 mod parties;
 mod shared;
+mod upload;
 mod work_centres;
 
 pub use designs::DesignsPage;
