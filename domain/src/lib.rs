@@ -7,6 +7,7 @@ pub mod bom;
 pub mod config;
 pub mod error;
 pub mod events;
+pub mod import;
 pub mod maintenance;
 pub mod master;
 pub mod orders;

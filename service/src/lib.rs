@@ -11,6 +11,7 @@ pub mod db;
 pub mod error;
 pub mod events;
 pub mod idempotency;
+pub mod import;
 pub mod lease;
 pub mod maintenance;
 pub mod master;

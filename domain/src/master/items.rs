@@ -198,19 +198,39 @@ pub struct Item {
 }
 
 impl ItemInput {
+    /// The item, or the first field that is wrong.
     pub fn parse(&self) -> Result<Item, AppError> {
-        let code = Code::parse("code", &self.code)?.into_string();
-        let name = Name::parse("name", &self.name)?.into_string();
-        let kind = ItemKind::parse(self.kind.trim())
-            .ok_or_else(|| AppError::field("kind", "must be raw, component or finished"))?;
-        let unit = Code::parse("unit", &self.unit)?.into_string();
-        let standard_cost_minor = parse_money("standard_cost_minor", self.standard_cost_minor)?;
-        let attributes = parse_attributes(&self.attributes)?;
-        let embroidery_design = match self.embroidery_design.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(d) => Some(Code::parse("embroidery_design", d)?.into_string()),
+        self.parse_all().map_err(|mut all| all.swap_remove(0))
+    }
+
+    /// The item, or every field that is wrong (in field order), so a form or
+    /// an import row can show them all at once.
+    pub fn parse_all(&self) -> Result<Item, Vec<AppError>> {
+        /// The value, or none with its error kept.
+        fn ok<T>(errors: &mut Vec<AppError>, r: Result<T, AppError>) -> Option<T> {
+            r.map_err(|e| errors.push(e)).ok()
+        }
+        let mut errors = Vec::new();
+        let e = &mut errors;
+        let code = ok(e, Code::parse("code", &self.code));
+        let name = ok(e, Name::parse("name", &self.name));
+        let kind = ok(
+            e,
+            ItemKind::parse(self.kind.trim())
+                .ok_or_else(|| AppError::field("kind", "must be raw, component or finished")),
+        );
+        let unit = ok(e, Code::parse("unit", &self.unit));
+        let standard_cost_minor = ok(
+            e,
+            parse_money("standard_cost_minor", self.standard_cost_minor),
+        );
+        let attributes = ok(e, parse_attributes(&self.attributes));
+        let design = match self.embroidery_design.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(d) => Code::parse("embroidery_design", d).map(|c| Some(c.into_string())),
         };
-        Ok(Item {
+        let embroidery_design = ok(e, design);
+        match (
             code,
             name,
             kind,
@@ -218,7 +238,26 @@ impl ItemInput {
             standard_cost_minor,
             attributes,
             embroidery_design,
-        })
+        ) {
+            (
+                Some(code),
+                Some(name),
+                Some(kind),
+                Some(unit),
+                Some(standard_cost_minor),
+                Some(attributes),
+                Some(embroidery_design),
+            ) => Ok(Item {
+                code: code.into_string(),
+                name: name.into_string(),
+                kind,
+                unit: unit.into_string(),
+                standard_cost_minor,
+                attributes,
+                embroidery_design,
+            }),
+            _ => Err(errors),
+        }
     }
 }
 
@@ -369,6 +408,19 @@ mod tests {
             }),
             "attributes[1].name"
         );
+        let all = ItemInput {
+            code: "".into(),
+            kind: "toy".into(),
+            standard_cost_minor: -1,
+            ..ok.clone()
+        }
+        .parse_all()
+        .unwrap_err();
+        let fields: Vec<_> = all
+            .iter()
+            .map(|e| e.field_error().unwrap().field.as_str())
+            .collect();
+        assert_eq!(fields, ["code", "kind", "standard_cost_minor"]);
         let mut none = attrs();
         none[0].values.clear();
         assert_eq!(

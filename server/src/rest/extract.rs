@@ -23,6 +23,7 @@ pub fn http_error(status: StatusCode, code: &str, message: &str) -> Response {
         field: None,
         detail: None,
         issues: None,
+        report: None,
     };
     (status, axum::Json(body)).into_response()
 }

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod docs;
 pub mod events;
 pub mod extract;
+pub mod import_export;
 pub mod maintenance;
 pub mod master;
 pub mod openapi;
@@ -36,6 +37,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(admin::routes())
         .merge(warehouse::routes())
         .merge(orders::routes())
+        .merge(import_export::routes())
         .merge(events::routes())
         .merge(openapi::routes())
         .fallback(|| async { ApiError(AppError::not_found("API endpoint")) });

@@ -35,6 +35,10 @@ pub struct ErrorBody {
     /// and field (`field` and `detail` are the first one's).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issues: Option<Vec<domain::bom::BomIssue>>,
+    /// A refused CSV import: the report, with every problem at its row and
+    /// column (`field` and `detail` are the first one's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<domain::import::ImportReport>,
 }
 
 /// The answers of every signed-in operation that takes a JSON body, besides
@@ -71,6 +75,7 @@ impl From<&ApiError> for ErrorBody {
             field: f.map(|f| f.field.clone()),
             detail: f.map(|f| f.message.clone()),
             issues: None,
+            report: None,
         }
     }
 }
@@ -93,6 +98,7 @@ impl From<&ApiError> for ErrorBody {
         (name = "master", description = "Master data: units, items, work centres, machines, customers, suppliers, embroidery designs"),
         (name = "admin", description = "Users, roles and the audit log"),
         (name = "warehouse", description = "Bills of materials: versions, validation, variants, where-used, explosion and cost"),
+        (name = "import-export", description = "CSV import of items and BOMs: a dry run that writes nothing, a commit that writes all or nothing"),
         (name = "events", description = "The live event stream"),
         (name = "meta", description = "This document"),
     )

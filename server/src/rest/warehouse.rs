@@ -50,6 +50,7 @@ fn saved(ok: StatusCode, s: BomSaved) -> Response {
                 field: first.map(|i| i.field.clone()),
                 detail: first.map(|i| i.message.clone()),
                 issues: Some(issues),
+                report: None,
             };
             (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
         }

@@ -12,5 +12,7 @@ mod save;
 
 pub use catalog::MINUTES_PER_COLOUR_CHANGE;
 pub use orders::{current_bom_for_item, freeze};
+pub(crate) use read::current_form;
 pub use read::{cost_bom, explode_bom, get, list, search, variants, versions, MAX_LIMIT};
 pub use save::{create, update, validate_form};
+pub(crate) use save::{create_in, update_in};

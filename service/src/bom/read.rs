@@ -48,6 +48,26 @@ pub(super) async fn row(conn: &mut sqlx::AnyConnection, id: i64) -> Result<BomRo
     .ok_or_else(|| AppError::not_found(format!("BOM {id}")).into())
 }
 
+/// The current version of an item's BOM, by the item's code: its row id,
+/// revision and form (for an import that replaces its lines).
+pub(crate) async fn current_form(
+    conn: &mut sqlx::AnyConnection,
+    item: &str,
+) -> Result<Option<(i64, i64, BomInput)>> {
+    let row: Option<BomRow> = sqlx::query_as(&format!(
+        "SELECT {BOM_COLUMNS} FROM boms b JOIN items i ON i.id = b.item_id \
+         WHERE i.code = $1 AND b.is_current = 1"
+    ))
+    .bind(item)
+    .fetch_optional(conn)
+    .await
+    .ctx("find current BOM")?;
+    match row {
+        None => Ok(None),
+        Some(r) => Ok(Some((r.id, r.revision, BomInput::from(&r.bom()?)))),
+    }
+}
+
 /// The current BOMs whose item, or one of whose components, matches `q`
 /// (code or name, any part), by item code.
 pub async fn list(

@@ -15,7 +15,7 @@ use crate::error::{DbContext, Result, ServiceError};
 use crate::events::{self, NewEvent};
 use crate::{idempotency, Services};
 use domain::auth::CurrentUser;
-use domain::bom::{BomEdit, BomInput, BomIssue, BomSaved, BomValidation};
+use domain::bom::{BomEdit, BomInput, BomIssue, BomSaved, BomValidation, BomView};
 use domain::events::EventKind;
 use domain::master::Code;
 use domain::perm::{Action, Module};
@@ -42,16 +42,37 @@ pub async fn validate_form(
     })
 }
 
-/// The checked form, or (with the issues kept in `refused`) a field error
-/// naming the first issue, which rolls the transaction back.
-async fn checked(tx: &mut Tx, form: &BomInput, refused: &Mutex<Vec<BomIssue>>) -> Result<Checked> {
+/// What a save did in its transaction: the stored version, or every issue
+/// (nothing written then; the transaction is still usable).
+pub(crate) type Outcome = std::result::Result<BomView, Vec<BomIssue>>;
+
+/// The checked form, or every issue.
+async fn checked(
+    tx: &mut Tx,
+    form: &BomInput,
+) -> Result<std::result::Result<Checked, Vec<BomIssue>>> {
     let c = check(tx, form).await?;
-    if let Some(first) = c.issues.first() {
-        let e = AppError::field(&first.field, first.message.clone());
-        *refused.lock().unwrap_or_else(|p| p.into_inner()) = c.issues;
-        return Err(e.into());
+    if !c.issues.is_empty() {
+        return Ok(Err(c.issues));
     }
-    Ok(c)
+    Ok(Ok(c))
+}
+
+/// An outcome as a save's answer: a refusal keeps its issues in `refused`
+/// and fails, which rolls the transaction back.
+fn answer(tx: Tx, out: Outcome, refused: &Mutex<Vec<BomIssue>>) -> Result<(Tx, BomSaved)> {
+    match out {
+        Ok(v) => Ok((tx, BomSaved::Saved { bom: Box::new(v) })),
+        Err(issues) => {
+            let first = issues.first();
+            let e = match first {
+                Some(i) => AppError::field(&i.field, i.message.clone()),
+                None => AppError::field("body", "the BOM cannot be saved"),
+            };
+            *refused.lock().unwrap_or_else(|p| p.into_inner()) = issues;
+            Err(e.into())
+        }
+    }
 }
 
 /// Writes the component index of BOM row `bom_id`.
@@ -122,53 +143,76 @@ pub async fn create(
         let (form, refused) = (&form, &refused);
         move |mut tx: Tx| {
             Box::pin(async move {
-                let c = checked(&mut tx, form, refused).await?;
-                let item_id = c
-                    .loaded
-                    .item_id(&c.bom.item)
-                    .ok_or_else(|| AppError::field("item", "no such item"))?;
-                let existing: Option<(i64, i64)> = sqlx::query_as(
-                    "SELECT id, version FROM boms WHERE item_id = $1 AND is_current = 1",
-                )
-                .bind(item_id)
-                .fetch_optional(&mut *tx)
-                .await
-                .ctx("find current BOM")?;
-                if let Some((id, v)) = existing {
-                    return Err(AppError::conflict(format!(
-                        "{} already has a BOM (version {v}, id {id}); edit that one",
-                        c.bom.item
-                    ))
-                    .into());
-                }
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO boms (item_id, version, is_current, frozen_at, body, created_by, \
-                     created_at, updated_at, revision) VALUES ($1, 1, 1, NULL, $2, $3, $4, $4, 1) RETURNING id",
-                )
-                .bind(item_id)
-                .bind(body(&c)?)
-                .bind(user.id)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await
-                .ctx("insert BOM")?;
-                sync_components(&mut tx, id, &c).await?;
-                let detail = format!("{} v1", c.bom.item);
-                audit(&mut tx, Some(user.id), "create", "bom", &id.to_string(), &detail, now)
-                    .await?;
-                events::record(
-                    &mut tx,
-                    &NewEvent::new(Module::Warehouse, id, 1, EventKind::Created, now),
-                )
-                .await?;
-                let row = read::row(&mut tx, id).await?;
-                let v = view(&row, &c.bom, &c.loaded)?;
-                Ok((tx, BomSaved::Saved { bom: Box::new(v) }))
+                let out = create_in(&mut tx, user, form, now).await?;
+                answer(tx, out, refused)
             })
         }
     })
     .await;
     finish(svc, res, refused)
+}
+
+/// [`create`] inside the caller's transaction (permission checked by the
+/// caller): the check, the row, its component index, audit entry and event.
+pub(crate) async fn create_in(
+    tx: &mut Tx,
+    user: &CurrentUser,
+    form: &BomInput,
+    now: i64,
+) -> Result<Outcome> {
+    let mut form = form.clone();
+    form.version = 1;
+    let c = match checked(tx, &form).await? {
+        Ok(c) => c,
+        Err(issues) => return Ok(Err(issues)),
+    };
+    let item_id = c
+        .loaded
+        .item_id(&c.bom.item)
+        .ok_or_else(|| AppError::field("item", "no such item"))?;
+    let existing: Option<(i64, i64)> =
+        sqlx::query_as("SELECT id, version FROM boms WHERE item_id = $1 AND is_current = 1")
+            .bind(item_id)
+            .fetch_optional(&mut **tx)
+            .await
+            .ctx("find current BOM")?;
+    if let Some((id, v)) = existing {
+        return Err(AppError::conflict(format!(
+            "{} already has a BOM (version {v}, id {id}); edit that one",
+            c.bom.item
+        ))
+        .into());
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO boms (item_id, version, is_current, frozen_at, body, created_by, \
+         created_at, updated_at, revision) VALUES ($1, 1, 1, NULL, $2, $3, $4, $4, 1) RETURNING id",
+    )
+    .bind(item_id)
+    .bind(body(&c)?)
+    .bind(user.id)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await
+    .ctx("insert BOM")?;
+    sync_components(tx, id, &c).await?;
+    let detail = format!("{} v1", c.bom.item);
+    audit(
+        tx,
+        Some(user.id),
+        "create",
+        "bom",
+        &id.to_string(),
+        &detail,
+        now,
+    )
+    .await?;
+    events::record(
+        tx,
+        &NewEvent::new(Module::Warehouse, id, 1, EventKind::Created, now),
+    )
+    .await?;
+    let row = read::row(tx, id).await?;
+    Ok(Ok(view(&row, &c.bom, &c.loaded)?))
 }
 
 /// Saves an edit of version row `id`, read at `edit.revision`.
@@ -187,105 +231,130 @@ pub async fn update(
         let refused = &refused;
         move |mut tx: Tx| {
             Box::pin(async move {
-                let row: BomRow = read::row(&mut tx, id).await?;
-                if !row.is_current.0 {
-                    return Err(AppError::conflict(format!(
-                        "version {} of {} is not the current one; open the current version to edit",
-                        row.version, row.item_code
-                    ))
-                    .into());
-                }
-                if row.revision != edit.revision {
-                    return Err(AppError::conflict(format!(
-                        "this BOM was changed by someone else (it is at revision {})",
-                        row.revision
-                    ))
-                    .into());
-                }
-                let item = Code::parse("item", &edit.bom.item)?.into_string();
-                if item != row.item_code {
-                    return Err(AppError::field(
-                        "item",
-                        format!("this is the BOM of {}; its item cannot change", row.item_code),
-                    )
-                    .into());
-                }
-                let frozen = row.frozen_at.is_some();
-                let mut form = edit.bom.clone();
-                form.version = if frozen {
-                    let max: i64 =
-                        sqlx::query_scalar("SELECT MAX(version) FROM boms WHERE item_id = $1")
-                            .bind(row.item_id)
-                            .fetch_one(&mut *tx)
-                            .await
-                            .ctx("latest BOM version")?;
-                    u32::try_from(max + 1)
-                        .map_err(|_| ServiceError::Internal("BOM version overflow".into()))?
-                } else {
-                    row.version()
-                };
-                let c = checked(&mut tx, &form, refused).await?;
-                let (saved_id, revision, kind, action) = if frozen {
-                    let n = sqlx::query(
-                        "UPDATE boms SET is_current = 0, updated_at = $1 \
-                         WHERE id = $2 AND is_current = 1 AND revision = $3",
-                    )
-                    .bind(now)
-                    .bind(id)
-                    .bind(row.revision)
-                    .execute(&mut *tx)
-                    .await
-                    .ctx("retire BOM version")?
-                    .rows_affected();
-                    if n != 1 {
-                        return Err(AppError::conflict("this BOM was changed by someone else").into());
-                    }
-                    let new_id: i64 = sqlx::query_scalar(
-                        "INSERT INTO boms (item_id, version, is_current, frozen_at, body, created_by, \
-                         created_at, updated_at, revision) VALUES ($1, $2, 1, NULL, $3, $4, $5, $5, 1) RETURNING id",
-                    )
-                    .bind(row.item_id)
-                    .bind(i64::from(c.bom.version))
-                    .bind(body(&c)?)
-                    .bind(user.id)
-                    .bind(now)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .ctx("insert BOM version")?;
-                    (new_id, 1, EventKind::Created, "new_version")
-                } else {
-                    let n = sqlx::query(
-                        "UPDATE boms SET body = $1, updated_at = $2, revision = revision + 1 \
-                         WHERE id = $3 AND revision = $4 AND frozen_at IS NULL",
-                    )
-                    .bind(body(&c)?)
-                    .bind(now)
-                    .bind(id)
-                    .bind(row.revision)
-                    .execute(&mut *tx)
-                    .await
-                    .ctx("update BOM")?
-                    .rows_affected();
-                    if n != 1 {
-                        return Err(AppError::conflict("this BOM was changed by someone else").into());
-                    }
-                    (id, row.revision + 1, EventKind::Updated, "update")
-                };
-                sync_components(&mut tx, saved_id, &c).await?;
-                let detail = format!("{} v{}", c.bom.item, c.bom.version);
-                audit(&mut tx, Some(user.id), action, "bom", &saved_id.to_string(), &detail, now)
-                    .await?;
-                events::record(
-                    &mut tx,
-                    &NewEvent::new(Module::Warehouse, saved_id, revision, kind, now),
-                )
-                .await?;
-                let saved = read::row(&mut tx, saved_id).await?;
-                let v = view(&saved, &c.bom, &c.loaded)?;
-                Ok((tx, BomSaved::Saved { bom: Box::new(v) }))
+                let out = update_in(&mut tx, user, id, edit, now).await?;
+                answer(tx, out, refused)
             })
         }
     })
     .await;
     finish(svc, res, refused)
+}
+
+/// [`update`] inside the caller's transaction (permission checked by the
+/// caller): a frozen version gets a new current version, an unfrozen one
+/// is changed in place; then the component index, audit entry and event.
+pub(crate) async fn update_in(
+    tx: &mut Tx,
+    user: &CurrentUser,
+    id: i64,
+    edit: &BomEdit,
+    now: i64,
+) -> Result<Outcome> {
+    let row: BomRow = read::row(tx, id).await?;
+    if !row.is_current.0 {
+        return Err(AppError::conflict(format!(
+            "version {} of {} is not the current one; open the current version to edit",
+            row.version, row.item_code
+        ))
+        .into());
+    }
+    if row.revision != edit.revision {
+        return Err(AppError::conflict(format!(
+            "this BOM was changed by someone else (it is at revision {})",
+            row.revision
+        ))
+        .into());
+    }
+    let item = Code::parse("item", &edit.bom.item)?.into_string();
+    if item != row.item_code {
+        return Err(AppError::field(
+            "item",
+            format!(
+                "this is the BOM of {}; its item cannot change",
+                row.item_code
+            ),
+        )
+        .into());
+    }
+    let frozen = row.frozen_at.is_some();
+    let mut form = edit.bom.clone();
+    form.version = if frozen {
+        let max: i64 = sqlx::query_scalar("SELECT MAX(version) FROM boms WHERE item_id = $1")
+            .bind(row.item_id)
+            .fetch_one(&mut **tx)
+            .await
+            .ctx("latest BOM version")?;
+        u32::try_from(max + 1).map_err(|_| ServiceError::Internal("BOM version overflow".into()))?
+    } else {
+        row.version()
+    };
+    let c = match checked(tx, &form).await? {
+        Ok(c) => c,
+        Err(issues) => return Ok(Err(issues)),
+    };
+    let (saved_id, revision, kind, action) = if frozen {
+        let n = sqlx::query(
+            "UPDATE boms SET is_current = 0, updated_at = $1 \
+             WHERE id = $2 AND is_current = 1 AND revision = $3",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(row.revision)
+        .execute(&mut **tx)
+        .await
+        .ctx("retire BOM version")?
+        .rows_affected();
+        if n != 1 {
+            return Err(AppError::conflict("this BOM was changed by someone else").into());
+        }
+        let new_id: i64 = sqlx::query_scalar(
+            "INSERT INTO boms (item_id, version, is_current, frozen_at, body, created_by, \
+             created_at, updated_at, revision) VALUES ($1, $2, 1, NULL, $3, $4, $5, $5, 1) RETURNING id",
+        )
+        .bind(row.item_id)
+        .bind(i64::from(c.bom.version))
+        .bind(body(&c)?)
+        .bind(user.id)
+        .bind(now)
+        .fetch_one(&mut **tx)
+        .await
+        .ctx("insert BOM version")?;
+        (new_id, 1, EventKind::Created, "new_version")
+    } else {
+        let n = sqlx::query(
+            "UPDATE boms SET body = $1, updated_at = $2, revision = revision + 1 \
+             WHERE id = $3 AND revision = $4 AND frozen_at IS NULL",
+        )
+        .bind(body(&c)?)
+        .bind(now)
+        .bind(id)
+        .bind(row.revision)
+        .execute(&mut **tx)
+        .await
+        .ctx("update BOM")?
+        .rows_affected();
+        if n != 1 {
+            return Err(AppError::conflict("this BOM was changed by someone else").into());
+        }
+        (id, row.revision + 1, EventKind::Updated, "update")
+    };
+    sync_components(tx, saved_id, &c).await?;
+    let detail = format!("{} v{}", c.bom.item, c.bom.version);
+    audit(
+        tx,
+        Some(user.id),
+        action,
+        "bom",
+        &saved_id.to_string(),
+        &detail,
+        now,
+    )
+    .await?;
+    events::record(
+        tx,
+        &NewEvent::new(Module::Warehouse, saved_id, revision, kind, now),
+    )
+    .await?;
+    let saved = read::row(tx, saved_id).await?;
+    Ok(Ok(view(&saved, &c.bom, &c.loaded)?))
 }

@@ -182,7 +182,7 @@ pub(super) async fn write<'a, E: Entity, R: Serialize>(
 /// The optimistic-concurrency guard of an edit: bumps the version when it is
 /// still `version`; 404 when the record is gone, 409 naming the current
 /// version otherwise.
-pub(super) async fn bump<E: Entity>(tx: &mut Tx, id: i64, version: i64, now: i64) -> Result<()> {
+pub(crate) async fn bump<E: Entity>(tx: &mut Tx, id: i64, version: i64, now: i64) -> Result<()> {
     let n = sqlx::query(&format!(
         "UPDATE {} SET version = version + 1, updated_at = $3 WHERE id = $1 AND version = $2",
         E::TABLE
@@ -230,7 +230,7 @@ pub(super) fn code_taken<E: Entity>(e: ServiceError) -> ServiceError {
 
 /// The id of the active record of `table` with `code`; a field error on
 /// `field` when there is none or it is archived.
-pub(super) async fn active_id(
+pub(crate) async fn active_id(
     tx: &mut Tx,
     table: &'static str,
     what: &str,

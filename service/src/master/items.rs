@@ -26,7 +26,7 @@ pub struct ItemRow {
 }
 
 /// An item's attributes column, decoded strictly (a bad document is an error).
-fn decode_attributes(id: i64, json: &str) -> Result<Vec<Attribute>> {
+pub(crate) fn decode_attributes(id: i64, json: &str) -> Result<Vec<Attribute>> {
     serde_json::from_str(json)
         .map_err(|e| ServiceError::Internal(format!("item {id}: attributes: {e}")))
 }
@@ -102,30 +102,22 @@ pub async fn create(
 ) -> Result<ItemRecord> {
     user.require(Module::Master, Action::Create)?;
     let item = input.parse()?;
-    write(svc, user, key, "master.items.create", input, now, "create", move |mut tx: Tx| {
-        Box::pin(async move {
-            let (unit, design) = links(&mut tx, &item).await?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO items (code, name, search_text, kind, unit_id, standard_cost_minor, attributes, \
-                 embroidery_design_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
-                 RETURNING id",
-            )
-            .bind(&item.code)
-            .bind(&item.name)
-            .bind(search_text(&item.code, &item.name))
-            .bind(item.kind.as_str())
-            .bind(unit)
-            .bind(item.standard_cost_minor)
-            .bind(attributes_json(&item)?)
-            .bind(design)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await
-            .ctx("insert item")
-            .map_err(code_taken::<ItemRecord>)?;
-            Ok((tx, id))
-        })
-    })
+    write(
+        svc,
+        user,
+        key,
+        "master.items.create",
+        input,
+        now,
+        "create",
+        move |mut tx: Tx| {
+            Box::pin(async move {
+                let (unit, design) = links(&mut tx, &item).await?;
+                let id = insert_row(&mut tx, &item, unit, design, now).await?;
+                Ok((tx, id))
+            })
+        },
+    )
     .await
 }
 
@@ -141,45 +133,95 @@ pub async fn update(
     let item = input.input.parse()?;
     let version = input.version;
     let scope = format!("master.items.update.{id}");
-    write(svc, user, key, &scope, input, now, "update", move |mut tx: Tx| {
-        Box::pin(async move {
-            bump::<ItemRecord>(&mut tx, id, version, now).await?;
-            let old: String = sqlx::query_scalar("SELECT attributes FROM items WHERE id = $1")
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await
-                .ctx("read attributes")?;
-            let old = decode_attributes(id, &old)?;
-            if let Some(removed) = removed_value(&old, &item.attributes) {
-                refuse_if_in_a_bom(&mut tx, id, &removed).await?;
-            }
-            let (unit, design) = links(&mut tx, &item).await?;
-            sqlx::query(
-                "UPDATE items SET code = $2, name = $3, search_text = $4, kind = $5, unit_id = $6, \
-                 standard_cost_minor = $7, attributes = $8, embroidery_design_id = $9 WHERE id = $1",
-            )
-            .bind(id)
-            .bind(&item.code)
-            .bind(&item.name)
-            .bind(search_text(&item.code, &item.name))
-            .bind(item.kind.as_str())
-            .bind(unit)
-            .bind(item.standard_cost_minor)
-            .bind(attributes_json(&item)?)
-            .bind(design)
-            .execute(&mut *tx)
-            .await
-            .ctx("update item")
-            .map_err(code_taken::<ItemRecord>)?;
-            Ok((tx, id))
-        })
-    })
+    write(
+        svc,
+        user,
+        key,
+        &scope,
+        input,
+        now,
+        "update",
+        move |mut tx: Tx| {
+            Box::pin(async move {
+                bump::<ItemRecord>(&mut tx, id, version, now).await?;
+                let old: String = sqlx::query_scalar("SELECT attributes FROM items WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .ctx("read attributes")?;
+                let old = decode_attributes(id, &old)?;
+                if let Some(removed) = removed_value(&old, &item.attributes) {
+                    refuse_if_in_a_bom(&mut tx, id, &removed).await?;
+                }
+                let (unit, design) = links(&mut tx, &item).await?;
+                update_row(&mut tx, id, &item, unit, design).await?;
+                Ok((tx, id))
+            })
+        },
+    )
     .await
+}
+
+/// Inserts a checked item with its unit's and design's ids; its id.
+pub(crate) async fn insert_row(
+    tx: &mut Tx,
+    item: &Item,
+    unit: i64,
+    design: Option<i64>,
+    now: i64,
+) -> Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO items (code, name, search_text, kind, unit_id, standard_cost_minor, attributes, \
+         embroidery_design_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
+         RETURNING id",
+    )
+    .bind(&item.code)
+    .bind(&item.name)
+    .bind(search_text(&item.code, &item.name))
+    .bind(item.kind.as_str())
+    .bind(unit)
+    .bind(item.standard_cost_minor)
+    .bind(attributes_json(item)?)
+    .bind(design)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await
+    .ctx("insert item")
+    .map_err(code_taken::<ItemRecord>)
+}
+
+/// Overwrites item `id` with checked values (its version is [`bump`]ed
+/// by the caller).
+pub(crate) async fn update_row(
+    tx: &mut Tx,
+    id: i64,
+    item: &Item,
+    unit: i64,
+    design: Option<i64>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE items SET code = $2, name = $3, search_text = $4, kind = $5, unit_id = $6, \
+         standard_cost_minor = $7, attributes = $8, embroidery_design_id = $9 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(&item.code)
+    .bind(&item.name)
+    .bind(search_text(&item.code, &item.name))
+    .bind(item.kind.as_str())
+    .bind(unit)
+    .bind(item.standard_cost_minor)
+    .bind(attributes_json(item)?)
+    .bind(design)
+    .execute(&mut **tx)
+    .await
+    .ctx("update item")
+    .map_err(code_taken::<ItemRecord>)?;
+    Ok(())
 }
 
 /// The first attribute or value of `old` that `new` no longer has, as
 /// people say it: "size", or "size M".
-fn removed_value(old: &[Attribute], new: &[Attribute]) -> Option<String> {
+pub(crate) fn removed_value(old: &[Attribute], new: &[Attribute]) -> Option<String> {
     old.iter()
         .find_map(|a| match new.iter().find(|n| n.name == a.name) {
             None => Some(a.name.clone()),
@@ -193,7 +235,7 @@ fn removed_value(old: &[Attribute], new: &[Attribute]) -> Option<String> {
 
 /// BOMs name an item's attribute values (its own BOM's variant rules, or
 /// other BOMs' lines using it): while any does, none may be removed.
-async fn refuse_if_in_a_bom(tx: &mut Tx, id: i64, removed: &str) -> Result<()> {
+pub(crate) async fn refuse_if_in_a_bom(tx: &mut Tx, id: i64, removed: &str) -> Result<()> {
     let boms: Vec<(String, i64)> = sqlx::query_as(
         "SELECT DISTINCT p.code, b.version FROM boms b JOIN items p ON p.id = b.item_id \
          WHERE b.item_id = $1 OR b.id IN (SELECT bom_id FROM bom_components WHERE component_item_id = $1) \

@@ -14,4 +14,5 @@ pub mod suppliers;
 pub mod units;
 pub mod work_centres;
 
+pub(crate) use common::{active_id, bump};
 pub use common::{archive, get, list, restore, Entity};
