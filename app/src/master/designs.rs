@@ -20,7 +20,7 @@ pub fn DesignsPage() -> impl IntoView {
     let state = ListState::new();
     let rows = Resource::new(
         move || state.params(),
-        |p| read("Loading designs", move || list_designs(p.clone())),
+        |(p, _)| read("Loading designs", move || list_designs(p.clone())),
     );
     let editing = RwSignal::new(None::<(i64, i64)>);
     let [code, name, stitches, changes, colours, hoop] =

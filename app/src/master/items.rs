@@ -27,7 +27,7 @@ pub fn ItemsPage() -> impl IntoView {
     let state = ListState::new();
     let items = Resource::new(
         move || state.params(),
-        |p| read("Loading items", move || list_items(p.clone())),
+        |(p, _)| read("Loading items", move || list_items(p.clone())),
     );
     let editing = RwSignal::new(None::<(i64, i64)>);
     let code = RwSignal::new(String::new());

@@ -8,6 +8,7 @@ mod designs;
 mod items;
 mod parties;
 mod shared;
+#[cfg(any(feature = "hydrate", test))]
 mod upload;
 mod work_centres;
 

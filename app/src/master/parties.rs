@@ -64,7 +64,7 @@ fn PartiesPage(supplier: bool) -> impl IntoView {
     let state = ListState::new();
     let rows = Resource::new(
         move || state.params(),
-        move |p| read("Loading the list", move || list(supplier, p.clone())),
+        move |(p, _)| read("Loading the list", move || list(supplier, p.clone())),
     );
     let editing = RwSignal::new(None::<(i64, i64)>);
     let [code, name, email, phone, address] = std::array::from_fn(|_| RwSignal::new(String::new()));

@@ -26,14 +26,17 @@ impl ListState {
     }
 
     /// Tracks every signal, so a resource keyed on it refetches on any change.
-    pub fn params(&self) -> ListParams {
-        self.reload.track();
-        ListParams {
+    /// The list's parameters and the reload count: a resource's source is
+    /// compared with its last value, so the count is part of it, or
+    /// `refresh` would not fetch again.
+    pub fn params(&self) -> (ListParams, u32) {
+        let p = ListParams {
             q: self.q.get(),
             limit: Some(PAGE),
             offset: Some(self.offset.get()),
             include_archived: self.archived.get(),
-        }
+        };
+        (p, self.reload.get())
     }
 
     pub fn refresh(&self) {

@@ -4,15 +4,16 @@
 //! server's origin check covers it), through the call layer's retries with
 //! one idempotency key for every attempt.
 
+#[cfg(feature = "hydrate")]
 use domain::master::DesignRecord;
 use domain::AppError;
 
 /// The largest file the server takes (it answers 413 above it); checked
 /// here first so a user is told before a long upload.
+#[cfg(feature = "hydrate")]
 pub const MAX_FILE_BYTES: f64 = 5.0 * 1024.0 * 1024.0;
 
 /// The error an answer's status and `{code, message, field}` body stand for.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 fn error_from(status: u16, body: &serde_json::Value) -> AppError {
     let message = body["message"]
         .as_str()

@@ -35,7 +35,7 @@ pub fn WorkCentresPage() -> impl IntoView {
     let state = ListState::new();
     let list = Resource::new(
         move || state.params(),
-        |p| read("Loading work centres", move || list_work_centres(p.clone())),
+        |(p, _)| read("Loading work centres", move || list_work_centres(p.clone())),
     );
     let editing = RwSignal::new(None::<(i64, i64)>);
     let code = RwSignal::new(String::new());

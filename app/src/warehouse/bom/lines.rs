@@ -219,7 +219,7 @@ fn SubTree(id: i64, depth: u32) -> impl IntoView {
             {move || bom.get().map(|r| match r {
                 Err(e) => view! { <p class="error-box">{e.user_message()}</p> }.into_any(),
                 Ok(v) => view! {
-                    <ul class="bom-subtree" style=format!("margin-left:{}rem", depth) data-testid="bom-subtree">
+                    <ul class="bom-subtree" data-depth=depth data-testid="bom-subtree">
                         <li class="muted"><A href=format!("/warehouse/bom/{}", v.id)>{format!("Open {} v{}", v.item, v.version)}</A></li>
                         {v.form.lines.iter().map(|l| {
                             let child = v.components.iter().find(|c| c.code == l.component).and_then(|c| c.bom_id);

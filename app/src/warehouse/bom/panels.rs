@@ -81,7 +81,7 @@ pub(super) fn CostPanel(id: Option<i64>, attributes: Vec<Attribute>) -> impl Int
                                 <tbody>
                                     {c.lines.iter().map(|l| view! {
                                         <tr data-testid="cost-line">
-                                            <td style=format!("padding-left:{}rem", 0.6 + l.level as f32)>{l.item.clone()}</td>
+                                            <td class=format!("lvl lvl-{}", l.level.min(9))>{l.item.clone()}</td>
                                             <td>{l.total_qty.to_string()}</td>
                                             <td>{money(l.cost.material_minor)}</td>
                                             <td>{money(l.cost.labour_minor)}</td>

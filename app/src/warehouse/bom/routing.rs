@@ -41,7 +41,7 @@ fn op_row(ed: Ed, i: usize, o: OperationInput, drag: RwSignal<Option<usize>>) ->
                 drag.set(None);
                 ed.form.update(|b| move_op(&mut b.operations, from, i));
             }>
-            <span class="drag-handle" role="button" aria-label="Drag to reorder" data-testid="op-drag" style="touch-action:none;cursor:grab"
+            <span class="drag-handle" role="button" aria-label="Drag to reorder" data-testid="op-drag"
                 on:pointerdown=move |ev: leptos::ev::PointerEvent| {
                     if dis { return; }
                     #[cfg(feature = "hydrate")]
