@@ -12,6 +12,7 @@ pub mod auth;
 pub mod call;
 pub mod codec;
 pub mod components;
+pub mod import_export;
 pub mod live;
 pub mod maintenance;
 pub mod master;
@@ -89,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("warehouse/bom") view={Lazy::<warehouse::bom::BomListRoute>::new()} />
                     <Route path=path!("warehouse/bom/new") view={Lazy::<warehouse::bom::BomNewRoute>::new()} />
                     <Route path=path!("warehouse/bom/:id") view={Lazy::<warehouse::bom::BomEditRoute>::new()} />
+                    <Route path=path!("import-export") view={Lazy::<import_export::ImportRoute>::new()} />
                     <Route path=path!("admin/users") view={Lazy::<admin::UsersRoute>::new()} />
                     <Route path=path!("admin/roles") view={Lazy::<admin::RolesRoute>::new()} />
                     <Route path=path!("admin/audit") view={Lazy::<admin::AuditRoute>::new()} />

@@ -23,6 +23,7 @@ pub fn icon(name: &'static str) -> impl IntoView {
         "audit" => view! { <path d="M6 4 H18 V20 H6 Z M9 9 H15 M9 13 H15 M9 17 H13" /> }.into_any(),
         "bom" => view! { <path d="M12 3 V8 M12 8 H6 V13 M12 8 H18 V13 M4 13 H8 V17 H4 Z M16 13 H20 V17 H16 Z" /> }.into_any(),
         "orders" => view! { <path d="M6 3 H18 V21 H6 Z M9 8 H15 M9 12 H15 M9 16 H12" /> }.into_any(),
+        "import" => view! { <path d="M12 3 V14 M7 9 L12 14 L17 9 M4 17 V21 H20 V17" /> }.into_any(),
         "more" => view! { <circle cx="5" cy="12" r="1.5" /><circle cx="12" cy="12" r="1.5" /><circle cx="19" cy="12" r="1.5" /> }.into_any(),
         _ => view! { <circle cx="12" cy="9" r="4" /><path d="M5 21 C5 15 19 15 19 21" /> }.into_any(),
     };

@@ -296,14 +296,23 @@ const FINANCE: ModuleDef = def(
     "/finance",
     NO_APPROVE,
 );
-const IMPORT_EXPORT: ModuleDef = def(
-    Module::ImportExport,
-    "Import / export",
-    NavGroup::Administration,
-    "/import-export",
-    "/import-export",
-    NO_APPROVE,
-);
+const IMPORT_EXPORT: ModuleDef = ModuleDef {
+    nav: &[entry(
+        "/import-export",
+        "Import",
+        "import",
+        Module::ImportExport,
+        Action::View,
+    )],
+    ..def(
+        Module::ImportExport,
+        "Import / export",
+        NavGroup::Administration,
+        "/import-export",
+        "/import-export",
+        NO_APPROVE,
+    )
+};
 const DASHBOARD: ModuleDef = def(
     Module::Dashboard,
     "Dashboard",

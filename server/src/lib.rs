@@ -73,7 +73,13 @@ pub fn router_with(
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
-        >(context, shell));
+        >(context, shell))
+        // Server functions read their body with axum's extractor limit; each
+        // body was already held to its path's limit by `server_fn_body`
+        // (2 MB, more for the CSV import), so this one must not be lower.
+        .layer(axum::extract::DefaultBodyLimit::max(
+            middleware::SERVER_FN_MAX_BYTES,
+        ));
     let app = Router::new()
         .merge(rest::routes())
         .route("/api/docs", axum::routing::get(rest::docs::page))

@@ -178,8 +178,25 @@ async fn origin_check(allowed: Arc<Vec<String>>, req: Request, next: Next) -> Re
     }
 }
 
+/// The largest body any server function takes (see [`server_fn_limit`]);
+/// the extractor limit of the routes serving them is set to it, as this
+/// middleware has already held each body to its own path's limit.
+pub const SERVER_FN_MAX_BYTES: usize = 2 * domain::import::MAX_BYTES + 64 * 1024;
+
+/// The body a server function may send: [`BODY_LIMIT_BYTES`], but for the
+/// CSV imports, whose file (at most `domain::import::MAX_BYTES`, checked by
+/// the function) travels as a JSON string that escaping can double (a quote
+/// or a line break becomes two characters).
+fn server_fn_limit(path: &str) -> usize {
+    if path.starts_with("/sfn/import-export/") {
+        SERVER_FN_MAX_BYTES
+    } else {
+        BODY_LIMIT_BYTES
+    }
+}
+
 /// Server functions take JSON only (415 otherwise) and at most
-/// [`BODY_LIMIT_BYTES`] (413), read here so the answer says so.
+/// [`server_fn_limit`] (413), read here so the answer says so.
 async fn server_fn_body(req: Request, next: Next) -> Response {
     if !req.uri().path().starts_with("/sfn/") || req.method() != Method::POST {
         return next.run(req).await;
@@ -187,8 +204,9 @@ async fn server_fn_body(req: Request, next: Next) -> Response {
     if !is_json(req.headers()) {
         return not_json();
     }
+    let limit = server_fn_limit(req.uri().path());
     let (parts, body) = req.into_parts();
-    match axum::body::to_bytes(body, BODY_LIMIT_BYTES).await {
+    match axum::body::to_bytes(body, limit).await {
         Ok(bytes) => {
             next.run(Request::from_parts(parts, Body::from(bytes)))
                 .await
