@@ -37,7 +37,12 @@ fn pkg_files(html: &str) -> BTreeSet<String> {
     out
 }
 
-async fn sign_in(http: &reqwest::Client, base: &str, user: &str, password: &str) -> String {
+pub(crate) async fn sign_in(
+    http: &reqwest::Client,
+    base: &str,
+    user: &str,
+    password: &str,
+) -> String {
     let r: serde_json::Value = http
         .post(format!("{base}/api/v1/auth/login"))
         .json(&serde_json::json!({"username": user, "password": password}))

@@ -6,8 +6,16 @@
 //! minimal axum handler in this process running the same queries on the same
 //! database with no auth, idempotency or rendering. Prints p50/p95/p99 and
 //! throughput for both, their ratio, and the size of what the browser
-//! downloads. Run: `cargo run --release -p bench -- --seconds 10`.
+//! downloads. Then issue 8's section ([`bom`]): BOM explosion and cost in
+//! memory and through REST, where-used and item search, each against its
+//! floor. Run: `cargo run --release -p bench -- --seconds 10`;
+//! `--only bom` runs issue 8's section alone.
 
+mod bom;
+mod bom_floor;
+mod bom_rest;
+mod bom_seed;
+mod bom_tree;
 mod bundle;
 mod floor;
 mod seed;
@@ -32,6 +40,12 @@ struct Args {
     downloads_only: bool,
     /// Only these operations (`--only create,list`); all when empty.
     only: Vec<Op>,
+    /// Issue 8's section: run it (`--only bom` runs nothing else).
+    bom: bool,
+    /// The maintenance operations (false after `--only bom`).
+    maintenance: bool,
+    /// Clients for issue 8's REST measurements.
+    bom_clients: usize,
 }
 
 fn args() -> Args {
@@ -43,6 +57,9 @@ fn args() -> Args {
         open_rate: 500.0,
         downloads_only: false,
         only: Vec::new(),
+        bom: true,
+        maintenance: true,
+        bom_clients: 10,
     };
     let v: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -59,20 +76,25 @@ fn args() -> Args {
             "--rows" => a.rows = val.parse().expect("--rows N"),
             "--server-bin" => a.server_bin = val,
             "--open-rate" => a.open_rate = val.parse().expect("--open-rate N"),
+            "--bom-clients" => a.bom_clients = val.parse().expect("--bom-clients N"),
             "--only" => {
-                a.only = val
-                    .split(',')
+                let names: Vec<&str> = val.split(',').collect();
+                a.bom = names.contains(&"bom");
+                a.only = names
+                    .into_iter()
+                    .filter(|o| *o != "bom")
                     .map(|o| match o {
                         "list" => Op::List,
                         "detail" => Op::Detail,
                         "create" => Op::Create,
                         "transition" => Op::Transition,
-                        other => panic!("--only takes list, detail, create, transition; not {other}"),
+                        other => panic!("--only takes list, detail, create, transition, bom; not {other}"),
                     })
-                    .collect()
+                    .collect();
+                a.maintenance = !a.only.is_empty();
             }
             other => panic!(
-                "unknown flag {other}; flags: --seconds --clients --rows --server-bin --open-rate --only --downloads-only"
+                "unknown flag {other}; flags: --seconds --clients --rows --server-bin --open-rate --only --downloads-only --bom-clients"
             ),
         }
         i += 2;
@@ -281,6 +303,28 @@ fn wait_ready(base: &str) {
     panic!("server at {base} did not become ready");
 }
 
+/// Starts the release server on `db_url` and waits until it is ready;
+/// dropping the guard stops it.
+fn spawn_server(bin: &str, db_url: &str) -> (Guard, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let child = Command::new(bin)
+        .env("DATABASE_URL", db_url)
+        .env("SHOPFLOOR_BIND", format!("127.0.0.1:{port}"))
+        .env("SHOPFLOOR_LOG", "warn")
+        .env("SHOPFLOOR_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start the release server");
+    let guard = Guard(child);
+    wait_ready(&base);
+    (guard, base)
+}
+
 struct Guard(Child);
 impl Drop for Guard {
     fn drop(&mut self) {
@@ -301,25 +345,16 @@ async fn main() {
         );
         std::process::exit(2);
     }
+    if !a.maintenance && !a.downloads_only {
+        let report = bom::section(&a).await;
+        std::fs::write("target/bench/report-bom.md", &report).unwrap();
+        println!("\nwritten to target/bench/report-bom.md");
+        return;
+    }
     let db_path = format!("target/bench/bench-{}.db", a.rows);
     let db_url = seed(&db_path, a.rows).await;
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let base = format!("http://127.0.0.1:{port}");
-    let child = Command::new(&a.server_bin)
-        .env("DATABASE_URL", &db_url)
-        .env("SHOPFLOOR_BIND", format!("127.0.0.1:{port}"))
-        .env("SHOPFLOOR_LOG", "warn")
-        .env("SHOPFLOOR_ADMIN_PASSWORD", ADMIN_PASSWORD)
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start the release server");
-    let _guard = Guard(child);
-    wait_ready(&base);
+    let (guard, base) = spawn_server(&a.server_bin, &db_url);
     let token = reqwest::Client::new()
         .post(format!("{base}/api/v1/auth/login"))
         .json(&json!({"username": "maintenance", "password": service::seed::DEMO_PASSWORD}))
@@ -429,6 +464,10 @@ async fn main() {
         }
     }
     report.push_str(&route_downloads(&base, ADMIN_PASSWORD).await);
+    drop(guard);
+    if a.bom {
+        report.push_str(&bom::section(&a).await);
+    }
     std::fs::write("target/bench/report.md", &report).unwrap();
     println!("\nwritten to target/bench/report.md");
 }

@@ -12,8 +12,13 @@ fn money(minor: i64) -> String {
     format!("{sign}{}.{:02}", minor.abs() / 100, minor.abs() % 100)
 }
 
-/// Every variant key of the attributes (at most 200 offered).
+/// Every variant key of the attributes (at most 200 offered); none for an
+/// item without attributes (its one variant is the plain item, and an
+/// option with an empty label would not hydrate: the parser drops it).
 fn variant_keys(attributes: &[Attribute]) -> Vec<String> {
+    if attributes.is_empty() {
+        return Vec::new();
+    }
     let mut out = vec![Vec::<String>::new()];
     for a in attributes {
         out = out
