@@ -114,7 +114,9 @@ pub(crate) async fn rest_rows(
         (
             "where-used",
             "p95 < 20 ms",
-            Arc::new(|_: &mut ThreadRng| format!("/api/v1/warehouse/bom/search?component={THREAD}")),
+            Arc::new(|_: &mut ThreadRng| {
+                format!("/api/v1/warehouse/bom/search?component={THREAD}")
+            }),
         ),
         (
             "item search",

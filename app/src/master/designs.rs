@@ -92,7 +92,10 @@ pub fn DesignsPage() -> impl IntoView {
                 move |key| super::upload::upload_design_file(key, id, file.clone()),
                 move |d: DesignRecord| {
                     let name = d.file.map(|f| f.file_name).unwrap_or_default();
-                    push_toast(ToastKind::Success, format!("{name} kept with design {}", d.code));
+                    push_toast(
+                        ToastKind::Success,
+                        format!("{name} kept with design {}", d.code),
+                    );
                     state.refresh();
                 },
             );

@@ -97,10 +97,15 @@ mod tests {
         assert_eq!(e.field_error().map(|f| f.field.as_str()), Some("file"));
         let typed = json!({"code": "invalid", "message": "is empty", "field": "body"});
         assert_eq!(
-            error_from(422, &typed).field_error().map(|f| f.field.as_str()),
+            error_from(422, &typed)
+                .field_error()
+                .map(|f| f.field.as_str()),
             Some("body")
         );
-        assert!(matches!(error_from(401, &json!({})), AppError::Unauthenticated));
+        assert!(matches!(
+            error_from(401, &json!({})),
+            AppError::Unauthenticated
+        ));
         assert!(error_from(503, &json!({})).is_transient());
         assert!(!error_from(500, &json!({})).is_transient());
     }
