@@ -200,6 +200,8 @@ fn Editor(item: String, view: Option<BomView>) -> impl IntoView {
         }
     };
     let item_code = item.clone();
+    let mounted = RwSignal::new(false);
+    Effect::new(move |_| mounted.set(true));
     view! {
         <section class="page bom-editor" data-testid="bom-editor">
             <header class="page-head">
@@ -225,9 +227,15 @@ fn Editor(item: String, view: Option<BomView>) -> impl IntoView {
                     </p>
                 </form>
                 <aside class="bom-side">
-                    <CostPanel id=id attributes=attributes />
-                    <WhereUsedPanel item=item_code />
-                    {id.map(|id| view! { <VersionsPanel id=id /> })}
+                    // The panels load their own data once the page is
+                    // interactive: rendered on the server inside the page's
+                    // own Transition, their nested Transitions did not
+                    // hydrate (the markers differed).
+                    <Show when=move || mounted.get()>
+                        <CostPanel id=id attributes=attributes.clone() />
+                        <WhereUsedPanel item=item_code.clone() />
+                        {id.map(|id| view! { <VersionsPanel id=id /> })}
+                    </Show>
                 </aside>
             </div>
         </section>

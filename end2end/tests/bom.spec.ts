@@ -1,5 +1,5 @@
 import { test, expect, Page, APIRequestContext } from '@playwright/test';
-import { DEMO_PASSWORD, hydrated } from '../tests/pages';
+import { DEMO_PASSWORD, hydrated } from './pages';
 
 // Master data comes through the master-data REST API (module master; the
 // maintenance role may create it). Codes are unique per run.

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { DEMO_PASSWORD, LoginPage, OrderForm, pageScrollsSideways } from '../tests/pages';
+import { DEMO_PASSWORD, LoginPage, OrderForm, pageScrollsSideways } from './pages';
 
 // Needs the master demo data (seeded with the demo flag): the finished style
 // TB-30 in sizes S, M, L and colours brown, white, pink, and the customer TOYLAND.

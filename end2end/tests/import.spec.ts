@@ -1,5 +1,5 @@
 import { test, expect, APIRequestContext } from '@playwright/test';
-import { LoginPage, hydrated, pageScrollsSideways } from '../tests/pages';
+import { LoginPage, hydrated, pageScrollsSideways } from './pages';
 
 // The CSV import screen (/import-export), at 1280 and 480 px. The admin may
 // import both kinds (items need CREATE and UPDATE on master, BOMs on

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { LoginPage, hydrated } from '../tests/pages';
+import { LoginPage, hydrated } from './pages';
 
 // Runs at 1280 and 480 px (the projects in playwright.config.ts).
 const unique = (prefix: string) => `${prefix}-${Date.now() % 100000}${Math.floor(Math.random() * 90 + 10)}`;
