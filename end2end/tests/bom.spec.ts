@@ -1,5 +1,5 @@
 import { test, expect, Page, APIRequestContext } from '@playwright/test';
-import { DEMO_PASSWORD, hydrated } from './pages';
+import { DEMO_PASSWORD, hydrated, pageScrollsSideways } from './pages';
 
 // Master data comes through the master-data REST API (module master; the
 // maintenance role may create it). Codes are unique per run.
@@ -108,6 +108,7 @@ test('build a two-level BOM with a variant rule and an embroidery step, then see
   await page.getByTestId('cost-variant').selectOption('colour=white');
   await expect(page.getByTestId('cost-total')).not.toHaveText('');
   await page.screenshot({ path: info.outputPath('bom-editor.png'), fullPage: true });
+  expect(await pageScrollsSideways(page)).toBe(false);
 
   // The head now uses the bear: BEAR → HEAD → BEAR is refused, at its line.
   await page.goto(headUrl);
