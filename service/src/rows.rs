@@ -24,6 +24,24 @@ impl TryFrom<i64> for Flag {
     }
 }
 
+/// `needle` with LIKE's wildcards taken literally (`\` is the escape
+/// character: queries say `ESCAPE '\'`).
+pub(crate) fn like_escape(needle: &str) -> String {
+    let mut out = String::with_capacity(needle.len());
+    for c in needle.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `%needle%` for LIKE, wildcards in `needle` taken literally.
+pub(crate) fn like_contains(needle: &str) -> String {
+    format!("%{}%", like_escape(needle))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,18 +24,6 @@ pub const MAX_VARIANTS: usize = 1_000;
 const SUMMARY_COLUMNS: &str = "b.id, b.item_id, i.code AS item_code, i.name AS item_name, \
     b.version, b.is_current, b.frozen_at, '' AS body, b.revision, b.created_at, b.updated_at";
 
-fn like_pattern(q: &str) -> String {
-    let mut p = String::from("%");
-    for c in q.trim().to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(c);
-    }
-    p.push('%');
-    p
-}
-
 /// A stored version by row id.
 pub(super) async fn row(conn: &mut sqlx::AnyConnection, id: i64) -> Result<BomRow> {
     sqlx::query_as::<_, BomRow>(&format!(
@@ -99,7 +87,7 @@ pub async fn list(
     };
     let from =
         format!("FROM boms b JOIN items i ON i.id = b.item_id WHERE b.is_current = 1{filter}");
-    let pattern = q.map(like_pattern);
+    let pattern = q.map(|q| crate::rows::like_contains(&q.to_lowercase()));
     let count_sql = format!("SELECT COUNT(*) {from}");
     let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
     let page_sql =

@@ -52,18 +52,6 @@ pub trait Entity: Serialize + DeserializeOwned + Send + Sync + Unpin + 'static {
     }
 }
 
-/// `needle` with LIKE's wildcards escaped (`\` is the escape character).
-fn like_escape(needle: &str) -> String {
-    let mut out = String::with_capacity(needle.len());
-    for c in needle.chars() {
-        if matches!(c, '\\' | '%' | '_') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
 const FILTER: &str = "WHERE ($1 = 1 OR x.archived_at IS NULL) AND ($2 = '' \
      OR x.search_text LIKE $3 ESCAPE '\\' OR x.search_text LIKE $4 ESCAPE '\\')";
 
@@ -73,7 +61,7 @@ pub async fn list<E: Entity>(db: &Db, user: &CurrentUser, p: &ListParams) -> Res
     user.require(Module::Master, Action::View)?;
     let (limit, offset) = p.window()?;
     let needle = p.needle()?;
-    let esc = like_escape(&needle);
+    let esc = crate::rows::like_escape(&needle);
     let (prefix, word) = (format!("{esc}%"), format!("% {esc}%"));
     let archived = i64::from(p.include_archived);
     let mut c = db.read.acquire().await.ctx("connect")?;
@@ -344,6 +332,6 @@ async fn refuse_if_referenced<E: Entity>(tx: &mut Tx, id: i64) -> Result<()> {
 mod tests {
     #[test]
     fn like_wildcards_are_escaped() {
-        assert_eq!(super::like_escape("50%_a\\b"), "50\\%\\_a\\\\b");
+        assert_eq!(crate::rows::like_escape("50%_a\\b"), "50\\%\\_a\\\\b");
     }
 }

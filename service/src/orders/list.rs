@@ -18,19 +18,6 @@ enum Bind {
     Int(i64),
 }
 
-/// `%text%` for LIKE, with `%`, `_` and `\` taken literally.
-fn like_pattern(s: &str) -> String {
-    let mut out = String::from("%");
-    for c in s.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
-}
-
 /// Orders, soonest due first, a page at a time.
 pub async fn list(svc: &Services, user: &CurrentUser, filter: &OrderFilter) -> Result<OrderPage> {
     user.require(Module::Orders, Action::View)?;
@@ -57,7 +44,7 @@ pub async fn list(svc: &Services, user: &CurrentUser, filter: &OrderFilter) -> R
     if let Some(q) = &f.q {
         add(
             "o.search_text LIKE ? ESCAPE '\\'",
-            Bind::Text(like_pattern(q)),
+            Bind::Text(crate::rows::like_contains(q)),
         );
     }
     let where_sql = if clauses.is_empty() {
@@ -105,7 +92,7 @@ pub async fn list(svc: &Services, user: &CurrentUser, filter: &OrderFilter) -> R
 mod tests {
     #[test]
     fn like_patterns_take_wildcards_literally() {
-        assert_eq!(super::like_pattern("so-2026"), "%so-2026%");
-        assert_eq!(super::like_pattern("50%_\\"), "%50\\%\\_\\\\%");
+        assert_eq!(crate::rows::like_contains("so-2026"), "%so-2026%");
+        assert_eq!(crate::rows::like_contains("50%_\\"), "%50\\%\\_\\\\%");
     }
 }
