@@ -95,9 +95,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/roles") view={Lazy::<admin::RolesRoute>::new()} />
                     <Route path=path!("admin/audit") view={Lazy::<admin::AuditRoute>::new()} />
                     <Route path=path!("account") view={Lazy::<auth::AccountRoute>::new()} />
-                    <Route path=path!("orders") view={Lazy::<orders::ListRoute>::new()} />
+                    <Route path=path!("orders") view={Lazy::<orders::OrderListRoute>::new()} />
                     <Route path=path!("orders/new") view={Lazy::<orders::NewOrderRoute>::new()} />
-                    <Route path=path!("orders/:id") view={Lazy::<orders::DetailRoute>::new()} />
+                    <Route path=path!("orders/:id") view={Lazy::<orders::OrderDetailRoute>::new()} />
                     <Route path=path!("orders/:id/edit") view={Lazy::<orders::EditOrderRoute>::new()} />
                 </ParentRoute>
             </Routes>

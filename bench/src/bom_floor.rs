@@ -1,6 +1,6 @@
 //! Issue 8's floor: minimal axum handlers running the queries the service
 //! runs for explosion/cost loading (service/src/bom/catalog.rs), where-used
-//! (service/src/bom/read.rs) and the item search (service/src/master/
+//! from the component index (service/src/bom/read.rs) and the item search (service/src/master/
 //! common.rs), on the same database, with no session, permission check,
 //! decoding or domain work: they answer the rows as JSON.
 
@@ -135,12 +135,13 @@ async fn floor_load(State(db): State<service::Db>, Path(id): Path<i64>) -> impl 
     ))
 }
 
-/// Where-used: the component's row, then every current BOM above it
-/// through all levels (the service's recursive query).
+/// Where-used: the component's row, then the component index rows of
+/// every current BOM above it through all levels (the service's recursive
+/// query), answered as `[parent, version, component]` triples.
 async fn floor_where_used(
     State(db): State<service::Db>,
     Query(q): Query<HashMap<String, String>>,
-) -> impl IntoResponse {
+) -> Json<Value> {
     let mut c = db.read.acquire().await.unwrap();
     let code = q.get("component").cloned().unwrap_or_default();
     let item = sqlx::query(&format!(
@@ -156,14 +157,27 @@ async fn floor_where_used(
            UNION \
            SELECT b.item_id FROM up JOIN bom_components bc ON bc.component_item_id = up.item_id \
            JOIN boms b ON b.id = bc.bom_id AND b.is_current = 1 \
-         ) SELECT b.id, i.code AS item_code, b.body FROM boms b JOIN items i ON i.id = b.item_id \
-         WHERE b.is_current = 1 AND b.item_id IN (SELECT item_id FROM up)",
+         ) SELECT p.code AS parent, b.version, c.code AS component \
+         FROM boms b JOIN items p ON p.id = b.item_id \
+         JOIN bom_components bc ON bc.bom_id = b.id JOIN items c ON c.id = bc.component_item_id \
+         WHERE b.is_current = 1 AND b.item_id IN (SELECT item_id FROM up) \
+         AND bc.component_item_id IN (SELECT item_id FROM up)",
         item.get::<i64, _>("id")
     ))
     .fetch_all(&mut *c)
     .await
     .unwrap();
-    json_text(format!("{{\"boms\":{}}}", bodies(&rows)))
+    let edges: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            json!([
+                r.get::<String, _>("parent"),
+                r.get::<i64, _>("version"),
+                r.get::<String, _>("component")
+            ])
+        })
+        .collect();
+    Json(json!({ "edges": edges }))
 }
 
 /// The item list's two queries (count and page) with the service's filter.

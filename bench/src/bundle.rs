@@ -72,6 +72,13 @@ fn split_manifest() -> HashMap<String, Vec<String>> {
 fn route_modules(manifest: &HashMap<String, Vec<String>>, route: &str) -> BTreeSet<String> {
     let prefix = format!("__{route}_view_");
     let mut out = BTreeSet::new();
+    let matching: Vec<&String> = manifest.keys().filter(|k| k.starts_with(&prefix)).collect();
+    // Two lazy routes of one name in different modules would both match;
+    // route names are unique across the app so each row counts one route.
+    assert!(
+        matching.len() <= 1,
+        "lazy route {route} is ambiguous in the split manifest: {matching:?}"
+    );
     for (key, modules) in manifest {
         if key.starts_with(&prefix) {
             out.extend(modules.iter().map(|m| format!("{m}.wasm")));
@@ -92,10 +99,11 @@ pub(crate) async fn route_downloads(base: &str, admin_password: &str) -> String 
         .build()
         .unwrap();
     let operator = sign_in(&http, base, "maintenance", service::seed::DEMO_PASSWORD).await;
+    let planner = sign_in(&http, base, "planner", service::seed::DEMO_PASSWORD).await;
     let admin = sign_in(&http, base, "admin", admin_password).await;
     let manifest = split_manifest();
-    // (path, who opens it, the lazy route it renders)
-    let routes: [(&str, Option<&str>, &str, &str); 6] = [
+    // (path, who opens it, the lazy route it renders), a main screen per module
+    let routes: [(&str, Option<&str>, &str, &str); 11] = [
         ("/login", None, "signed out", "login_route"),
         ("/maintenance", Some(&operator), "technician", "list_route"),
         (
@@ -110,6 +118,16 @@ pub(crate) async fn route_downloads(base: &str, admin_password: &str) -> String 
             "technician",
             "detail_route",
         ),
+        ("/master/items", Some(&planner), "planner", "items_route"),
+        ("/orders", Some(&planner), "planner", "order_list_route"),
+        ("/orders/new", Some(&planner), "planner", "new_order_route"),
+        (
+            "/warehouse/bom/new",
+            Some(&planner),
+            "planner",
+            "bom_new_route",
+        ),
+        ("/import-export", Some(&admin), "admin", "import_route"),
         ("/admin/users", Some(&admin), "admin", "users_route"),
         ("/admin/audit", Some(&admin), "admin", "audit_route"),
     ];

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { LoginPage, hydrated } from './pages';
+import { LoginPage, hydrated, pageScrollsSideways } from './pages';
 
 // Runs at 1280 and 480 px (the projects in playwright.config.ts).
 const unique = (prefix: string) => `${prefix}-${Date.now() % 100000}${Math.floor(Math.random() * 90 + 10)}`;
@@ -55,6 +55,9 @@ test("a work centre's weekly calendar", async ({ page }) => {
   await page.getByTestId('search').fill(code.toLowerCase());
   const row = page.getByTestId(`work-centre-${code}`);
   await expect(row).toContainText('8:00 8:00 8:00 8:00 6:30 4:00 0:00');
+  // The week's grid scrolls inside the form (the page does not) and each day's H:MM reads whole.
+  expect(await pageScrollsSideways(page)).toBe(false);
+  expect((await calendar.getByLabel('Fri').boundingBox())!.width).toBeGreaterThanOrEqual(56);
   await row.getByRole('button', { name: 'Edit' }).click();
   await expect(calendar.getByLabel('Holidays (YYYY-MM-DD, comma-separated)')).toHaveValue('2026-12-25, 2026-12-26');
   // A day longer than 24 hours is refused at the calendar.

@@ -820,3 +820,31 @@ on_both!(retried_save_applies_once, |app: TestApp| async move {
     assert_eq!(app.count("boms").await, n + 1);
     app.finish().await;
 });
+
+on_both!(
+    concurrent_saves_never_close_a_loop,
+    |app: TestApp| async move {
+        // P gains Q while Q gains P, at the same moment: each save alone is
+        // fine, together they would loop. One must be refused, every round.
+        let w = app.login("warehouse").await;
+        let ea = unit(&app, "EA").await;
+        item(&app, "X", "raw", ea, 5, "[]").await;
+        for round in 0..8 {
+            let (p, q) = (format!("P{round}"), format!("Q{round}"));
+            item(&app, &p, "component", ea, 0, "[]").await;
+            item(&app, &q, "component", ea, 0, "[]").await;
+            let bp = bom(&p, vec![line(1, "X", "1", 0), line(2, &q, "1", 0)], vec![]);
+            let bq = bom(&q, vec![line(1, "X", "1", 0), line(2, &p, "1", 0)], vec![]);
+            let ((sp, vp), (sq, vq)) = tokio::join!(
+                post(&w, "/api/v1/warehouse/bom", bp),
+                post(&w, "/api/v1/warehouse/bom", bq)
+            );
+            let mut statuses = [sp, sq];
+            statuses.sort_unstable();
+            assert_eq!(statuses, [201, 422], "round {round}: {vp} {vq}");
+            let refused = if sp == 422 { vp } else { vq };
+            assert_eq!(refused["issues"][0]["kind"], "cycle", "{refused}");
+        }
+        app.finish().await;
+    }
+);

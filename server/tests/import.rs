@@ -396,6 +396,22 @@ on_both!(
         );
         assert_eq!(req("X-EYE")["total_qty"], "4.2");
         assert_eq!(req("X-STUFF")["total_qty"], "0.4");
+        // The same file again changes nothing: no revision, audit or event.
+        let (s, r) = csv(&w, BOMS, "?dry_run=false", Some("boms-key-2"), file).await;
+        assert_eq!(s, 200, "{r}");
+        assert_eq!(
+            (r["created"].as_i64(), r["updated"].as_i64()),
+            (Some(0), Some(0))
+        );
+        let again = footprint(&app).await;
+        // Only the import's own audit entry and its key.
+        assert_eq!(
+            again,
+            [after[0], after[1], after[2] + 1, after[3], after[4] + 1],
+            "{r}"
+        );
+        let (_, v2) = json(w.get(&format!("/api/v1/warehouse/bom/{bear}")).await).await;
+        assert_eq!(v2["revision"], v["revision"]);
         app.finish().await;
     }
 );

@@ -9,8 +9,8 @@ pub mod pages;
 pub use pages::{DetailPage, EditOrderPage, ListPage, NewOrderPage};
 
 lazy_page!(
-    ListRoute => ListPage,
+    OrderListRoute => ListPage,
     NewOrderRoute => NewOrderPage,
-    DetailRoute => DetailPage,
+    OrderDetailRoute => DetailPage,
     EditOrderRoute => EditOrderPage,
 );

@@ -4,7 +4,7 @@
 
 use super::model::Bom;
 use crate::master::{Attribute, Design, EmbroideryMachine, ItemKind, Qty};
-use std::collections::BTreeMap;
+use rustc_hash::FxHashMap;
 
 /// What a BOM needs to know about an item.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,15 +37,16 @@ pub trait Catalog {
     fn minutes_per_colour_change(&self) -> Qty;
 }
 
-/// A [`Catalog`] over maps, for tests and for services that load
-/// everything a request needs up front.
+/// A [`Catalog`] over hash maps (explosion looks codes up once or twice per
+/// node, so a fast hash matters: codes are ours, not an attacker's keys),
+/// for tests and for services that load everything a request needs up front.
 #[derive(Debug, Clone, Default)]
 pub struct MemCatalog {
-    pub items: BTreeMap<String, ItemInfo>,
-    pub boms: BTreeMap<String, Bom>,
-    pub work_centres: BTreeMap<String, WorkCentreInfo>,
-    pub designs: BTreeMap<String, Design>,
-    pub machines: BTreeMap<String, EmbroideryMachine>,
+    pub items: FxHashMap<String, ItemInfo>,
+    pub boms: FxHashMap<String, Bom>,
+    pub work_centres: FxHashMap<String, WorkCentreInfo>,
+    pub designs: FxHashMap<String, Design>,
+    pub machines: FxHashMap<String, EmbroideryMachine>,
     pub minutes_per_colour_change: Qty,
 }
 

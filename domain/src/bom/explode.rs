@@ -2,14 +2,14 @@
 //! sub-assembly's BOM: the tree with quantities and routing times, and the
 //! flat list of everything needed.
 
-use super::catalog::Catalog;
+use super::catalog::{Catalog, ItemInfo};
 use super::model::RunTime;
-use super::resolve::resolve;
+use super::resolve::{component_variant, effective_lines, qty_per};
 use super::validate::MAX_DEPTH;
 use super::wire::{Explosion, ExplosionNode, OperationTime, Requirement};
 use crate::error::AppError;
 use crate::master::{run_minutes, Qty, QtyOverflow, Variant};
-use std::collections::BTreeMap;
+use rustc_hash::FxHashMap;
 
 fn too_big(_: QtyOverflow) -> AppError {
     AppError::field("qty", "is too large to explode")
@@ -44,6 +44,7 @@ pub fn explode(
     }
     let top = Step {
         item,
+        info,
         variant,
         line_no: None,
         level: 0,
@@ -53,20 +54,21 @@ pub fn explode(
         total: qty,
     };
     let root = node(catalog, top, &mut Vec::new())?;
-    let mut sums: BTreeMap<(String, String), Requirement> = BTreeMap::new();
-    collect(&root, &mut sums)?;
     Ok(Explosion {
         item: item.to_string(),
         variant: variant.key(),
         qty,
+        requirements: collect(&root)?,
         root,
-        requirements: sums.into_values().collect(),
     })
 }
 
-struct Step<'a> {
-    item: &'a str,
-    variant: &'a Variant,
+/// One node to explode: `item` (whose catalog entry is `info`) in
+/// `variant`, reached through `line_no` of its parent.
+struct Step<'c, 'v> {
+    item: &'c str,
+    info: &'c ItemInfo,
+    variant: &'v Variant,
     line_no: Option<u32>,
     level: u32,
     qty_per: Qty,
@@ -75,14 +77,21 @@ struct Step<'a> {
     total: Qty,
 }
 
-fn node(cat: &dyn Catalog, s: Step, path: &mut Vec<String>) -> Result<ExplosionNode, AppError> {
-    if path.iter().any(|p| p == s.item) {
-        let mut c = path.clone();
-        c.push(s.item.to_string());
-        return Err(AppError::conflict(format!(
-            "the bill of materials loops: {}",
-            c.join(" → ")
-        )));
+fn loops(path: &[&str], next: &str) -> AppError {
+    let mut c = path.to_vec();
+    c.push(next);
+    AppError::conflict(format!("the bill of materials loops: {}", c.join(" → ")))
+}
+
+/// Explodes one node. `path` holds the items above it (no allocation per
+/// node: the codes are borrowed from the catalog).
+fn node<'c>(
+    cat: &'c dyn Catalog,
+    s: Step<'c, '_>,
+    path: &mut Vec<&'c str>,
+) -> Result<ExplosionNode, AppError> {
+    if path.contains(&s.item) {
+        return Err(loops(path, s.item));
     }
     if s.level as usize > MAX_DEPTH {
         return Err(AppError::conflict(format!(
@@ -90,57 +99,55 @@ fn node(cat: &dyn Catalog, s: Step, path: &mut Vec<String>) -> Result<ExplosionN
             path[0]
         )));
     }
-    let info = cat
-        .item(s.item)
-        .ok_or_else(|| AppError::conflict(format!("component {} does not exist", s.item)))?;
     let bom = cat.bom_for(s.item);
     let mut children = Vec::new();
     let mut operations = Vec::new();
     if let Some(bom) = bom {
-        path.push(s.item.to_string());
-        for l in resolve(bom, s.variant)? {
-            if path.contains(&l.component) {
-                return Err(AppError::conflict(format!(
-                    "the bill of materials loops: {} → {}",
-                    path.join(" → "),
-                    l.component
-                )));
+        path.push(s.item);
+        let lines = effective_lines(bom, s.variant)?;
+        children.reserve_exact(lines.len());
+        for l in lines {
+            let component = l.component.as_str();
+            if path.contains(&component) {
+                return Err(loops(path, component));
             }
-            let ci = cat.item(&l.component).ok_or_else(|| {
+            let ci = cat.item(component).ok_or_else(|| {
                 AppError::conflict(format!(
-                    "component {} of {} does not exist",
-                    l.component, s.item
+                    "component {component} of {} does not exist",
+                    s.item
                 ))
             })?;
-            l.component_variant
-                .check_complete(&ci.attributes, "variant")
-                .map_err(|e| {
-                    let why = e
-                        .field_error()
-                        .map(|f| f.message.clone())
-                        .unwrap_or_default();
-                    AppError::conflict(format!(
-                        "line {} of {} gives {} a variant it does not have: {why}",
-                        l.line_no, s.item, l.component
-                    ))
-                })?;
+            let cv = component_variant(bom, l, s.variant)?;
+            cv.check_complete(&ci.attributes, "variant").map_err(|e| {
+                let why = e
+                    .field_error()
+                    .map(|f| f.message.clone())
+                    .unwrap_or_default();
+                AppError::conflict(format!(
+                    "line {} of {} gives {component} a variant it does not have: {why}",
+                    l.line_no, s.item
+                ))
+            })?;
+            let per = qty_per(bom, l, s.variant)?;
             let child = Step {
-                item: &l.component,
-                variant: &l.component_variant,
+                item: component,
+                info: ci,
+                variant: &cv,
                 line_no: Some(l.line_no),
                 level: s.level + 1,
-                qty_per: l.qty_per,
+                qty_per: per,
                 scrap_bp: l.scrap_bp,
-                net: s.net.mul(l.qty_per).map_err(too_big)?,
+                net: s.net.mul(per).map_err(too_big)?,
                 total: s
                     .total
-                    .mul(l.qty_per)
+                    .mul(per)
                     .and_then(|q| q.apply_scrap(l.scrap_bp))
                     .map_err(too_big)?,
             };
             children.push(node(cat, child, path)?);
         }
         path.pop();
+        operations.reserve_exact(bom.operations.len());
         for op in &bom.operations {
             let run = match &op.run {
                 RunTime::PerUnit { minutes } => minutes.mul(s.total).map_err(too_big)?,
@@ -174,31 +181,39 @@ fn node(cat: &dyn Catalog, s: Step, path: &mut Vec<String>) -> Result<ExplosionN
         scrap_bp: s.scrap_bp,
         net_qty: s.net,
         total_qty: s.total,
-        unit: info.unit.clone(),
+        unit: s.info.unit.clone(),
         made: bom.is_some(),
         operations,
         children,
     })
 }
 
-fn collect(
-    n: &ExplosionNode,
-    sums: &mut BTreeMap<(String, String), Requirement>,
-) -> Result<(), AppError> {
-    for c in &n.children {
-        let r = sums
-            .entry((c.item.clone(), c.variant.clone()))
-            .or_insert_with(|| Requirement {
-                item: c.item.clone(),
-                variant: c.variant.clone(),
-                unit: c.unit.clone(),
-                net_qty: Qty::ZERO,
-                total_qty: Qty::ZERO,
-                made: c.made,
+/// The flat list: every node below the top summed by item and variant,
+/// sorted by both. Sums are indexed by borrowed keys, so a node that adds
+/// to an existing requirement allocates nothing.
+fn collect(root: &ExplosionNode) -> Result<Vec<Requirement>, AppError> {
+    let mut at: FxHashMap<(&str, &str), usize> = FxHashMap::default();
+    let mut out: Vec<Requirement> = Vec::new();
+    let mut stack: Vec<&ExplosionNode> = root.children.iter().rev().collect();
+    while let Some(c) = stack.pop() {
+        let i = *at
+            .entry((c.item.as_str(), c.variant.as_str()))
+            .or_insert_with(|| {
+                out.push(Requirement {
+                    item: c.item.clone(),
+                    variant: c.variant.clone(),
+                    unit: c.unit.clone(),
+                    net_qty: Qty::ZERO,
+                    total_qty: Qty::ZERO,
+                    made: c.made,
+                });
+                out.len() - 1
             });
+        let r = &mut out[i];
         r.net_qty = r.net_qty.checked_add(c.net_qty).map_err(too_big)?;
         r.total_qty = r.total_qty.checked_add(c.total_qty).map_err(too_big)?;
-        collect(c, sums)?;
+        stack.extend(c.children.iter().rev());
     }
-    Ok(())
+    out.sort_unstable_by(|a, b| (&a.item, &a.variant).cmp(&(&b.item, &b.variant)));
+    Ok(out)
 }

@@ -189,7 +189,7 @@ pub fn plant() -> MemCatalog {
         kind: kind.into(),
     };
     let mut c = MemCatalog {
-        items,
+        items: items.into_iter().collect(),
         work_centres: [
             ("CUT-01", wc(3000, "CUTTING")),
             ("SEW-01", wc(2400, "SEWING")),
@@ -199,7 +199,7 @@ pub fn plant() -> MemCatalog {
         .into_iter()
         .map(|(k, w)| (k.to_string(), w))
         .collect(),
-        designs: BTreeMap::from([(
+        designs: [(
             "NOSE-D1".to_string(),
             Design {
                 code: "NOSE-D1".into(),
@@ -208,14 +208,18 @@ pub fn plant() -> MemCatalog {
                 thread_colours: vec!["black".into()],
                 hoop: "H-5X5".into(),
             },
-        )]),
-        machines: BTreeMap::from([(
+        )]
+        .into_iter()
+        .collect(),
+        machines: [(
             "EMB-01".to_string(),
             EmbroideryMachine {
                 stitches_per_minute: 800,
                 heads: 6,
             },
-        )]),
+        )]
+        .into_iter()
+        .collect(),
         minutes_per_colour_change: q("0.5"),
         ..Default::default()
     };

@@ -9,7 +9,7 @@ use crate::error::{DbContext, Result};
 use crate::Services;
 use domain::auth::CurrentUser;
 use domain::bom::{
-    cost_rollup, explode, resolve, where_used, Bom, BomInput, BomPage, BomSearch, BomVersion,
+    cost_rollup, explode, resolve, where_used_edges, Bom, BomInput, BomPage, BomSearch, BomVersion,
     BomView, ComponentRef, CostRollup, Explosion, VariantGrid, VariantLine, VariantLines,
 };
 use domain::master::{Attribute, Code, Qty, Variant};
@@ -326,6 +326,10 @@ pub async fn search(
     Ok(BomSearch { where_used, boms })
 }
 
+/// Where-used from the component index alone (no BOM bodies): the
+/// current BOMs above the component through all levels (one recursive
+/// query), and of their index rows only those naming the component or one
+/// of those BOMs' items, which is all the walk up needs.
 async fn where_used_of(db: &Db, code: &str) -> Result<domain::bom::WhereUsed> {
     let mut conn = db.read.acquire().await.ctx("acquire connection")?;
     let Some(item) = items_by_codes(&mut conn, &[code]).await?.pop() else {
@@ -337,17 +341,20 @@ async fn where_used_of(db: &Db, code: &str) -> Result<domain::bom::WhereUsed> {
            UNION \
            SELECT b.item_id FROM up JOIN bom_components bc ON bc.component_item_id = up.item_id \
            JOIN boms b ON b.id = bc.bom_id AND b.is_current = 1 \
-         ) SELECT b.id, i.code AS item_code, b.body FROM boms b JOIN items i ON i.id = b.item_id \
-         WHERE b.is_current = 1 AND b.item_id IN (SELECT item_id FROM up)",
+         ) SELECT p.code AS parent, b.version, c.code AS component \
+         FROM boms b JOIN items p ON p.id = b.item_id \
+         JOIN bom_components bc ON bc.bom_id = b.id JOIN items c ON c.id = bc.component_item_id \
+         WHERE b.is_current = 1 AND b.item_id IN (SELECT item_id FROM up) \
+         AND bc.component_item_id IN (SELECT item_id FROM up)",
         item.id
     );
-    let rows = sqlx::query_as::<_, super::rows::ReachedBomRow>(&sql)
+    let rows = sqlx::query_as::<_, super::rows::UseEdgeRow>(&sql)
         .fetch_all(&mut *conn)
         .await
         .ctx("where-used")?;
-    let boms = rows
+    let edges = rows
         .iter()
-        .map(|r| decode_body(r.id, &r.body))
+        .map(super::rows::UseEdgeRow::edge)
         .collect::<Result<Vec<_>>>()?;
-    Ok(where_used(&boms, code))
+    Ok(where_used_edges(&edges, code))
 }

@@ -75,6 +75,31 @@ pub(super) struct ReachedBomRow {
     pub body: String,
 }
 
+/// A row of the component index with the codes it joins to: version
+/// `version` of `parent`'s BOM names `component`.
+#[derive(Debug, Clone, FromRow)]
+pub(super) struct UseEdgeRow {
+    pub parent: String,
+    pub version: i64,
+    pub component: String,
+}
+
+impl UseEdgeRow {
+    pub fn edge(&self) -> Result<domain::bom::UseEdge<'_>> {
+        let version = u32::try_from(self.version).map_err(|_| {
+            ServiceError::Internal(format!(
+                "BOM of {} has version {}",
+                self.parent, self.version
+            ))
+        })?;
+        Ok(domain::bom::UseEdge {
+            parent: &self.parent,
+            version,
+            component: &self.component,
+        })
+    }
+}
+
 /// An `items` row with its unit's code.
 #[derive(Debug, Clone, FromRow)]
 pub(super) struct ItemRow {

@@ -46,11 +46,27 @@ pub async fn validate_form(
 /// (nothing written then; the transaction is still usable).
 pub(crate) type Outcome = std::result::Result<BomView, Vec<BomIssue>>;
 
+/// Any number that names the BOM structure lock (the ASCII of "BOMS").
+const STRUCTURE_LOCK: i64 = 0x424F_4D53;
+
 /// The checked form, or every issue.
+///
+/// Two saves checked at once could each pass the cycle check against a
+/// snapshot without the other (A gains B while B gains A) and together
+/// form a loop. SQLite runs one write transaction at a time; on PostgreSQL
+/// BOM saves take a transaction-scoped advisory lock first, so each checks
+/// against the other's committed change.
 async fn checked(
     tx: &mut Tx,
     form: &BomInput,
 ) -> Result<std::result::Result<Checked, Vec<BomIssue>>> {
+    if tx.backend_name().eq_ignore_ascii_case("postgresql") {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(STRUCTURE_LOCK)
+            .execute(&mut **tx)
+            .await
+            .ctx("lock BOM structure")?;
+    }
     let c = check(tx, form).await?;
     if !c.issues.is_empty() {
         return Ok(Err(c.issues));

@@ -236,7 +236,8 @@ fn at_row(g: &Group, issue: &BomIssue) -> RowError {
 }
 
 /// Saves each group's BOM in `tx` through the BOM save; the problems of
-/// those refused. Returns how many were created and updated.
+/// those refused. Returns how many were created and updated; a BOM whose
+/// lines are already those of the file is left alone.
 pub(super) async fn save(
     tx: &mut Tx,
     user: &CurrentUser,
@@ -258,6 +259,9 @@ pub(super) async fn save(
                 created += u32::from(out.is_ok());
                 out
             }
+            // The same lines again: nothing to write (no new revision, no
+            // audit entry), and it counts as neither created nor updated.
+            Some((_, _, form)) if form.lines == g.lines => continue,
             Some((id, revision, mut form)) => {
                 form.lines = g.lines.clone();
                 let edit = BomEdit {
