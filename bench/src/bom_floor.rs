@@ -180,45 +180,43 @@ async fn floor_where_used(
     Json(json!({ "edges": edges }))
 }
 
-/// The item list's two queries (count and page) with the service's filter.
+/// The item list's two queries (count and page) as the service runs them:
+/// the count and the page's ids from the search index's range of tails
+/// starting with the needle, one per item (service/src/master/search.rs).
 async fn floor_items(
     State(db): State<service::Db>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Json<Value> {
-    const FILTER: &str = "WHERE ($1 = 1 OR x.archived_at IS NULL) AND ($2 = '' \
-         OR x.search_text LIKE $3 ESCAPE '\\' OR x.search_text LIKE $4 ESCAPE '\\')";
+    const TAILS: &str = "t.entity = 'items' AND t.tail >= $1 AND t.shared_prefix < $2 \
+         AND t.tail < $3 AND t.archived = 0";
     let needle = q
         .get("q")
         .map(|s| s.trim().to_lowercase())
         .unwrap_or_default();
-    let esc: String = needle
-        .chars()
-        .flat_map(|ch| {
-            let e = matches!(ch, '\\' | '%' | '_').then_some('\\');
-            e.into_iter().chain([ch])
-        })
-        .collect();
-    let (prefix, word) = (format!("{esc}%"), format!("% {esc}%"));
+    // Every bench search has a needle: not empty, at most 100 characters.
+    let range = domain::master::PrefixRange::of(&needle);
+    let (lo, len, hi) = (range.lo, range.len as i64, range.hi.unwrap_or_default());
     let limit: i64 = q.get("limit").and_then(|l| l.parse().ok()).unwrap_or(50);
     let mut c = db.read.acquire().await.unwrap();
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM items x {FILTER}"))
-        .bind(0i64)
-        .bind(&needle)
-        .bind(&prefix)
-        .bind(&word)
-        .fetch_one(&mut *c)
-        .await
-        .unwrap();
+    let total: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM search_tails t WHERE {TAILS}"
+    ))
+    .bind(&lo)
+    .bind(len)
+    .bind(&hi)
+    .fetch_one(&mut *c)
+    .await
+    .unwrap();
     let rows = sqlx::query(&format!(
         "SELECT x.id, x.code, x.name, x.kind, u.code AS unit, x.standard_cost_minor, \
          x.attributes, d.code AS design, x.archived_at, x.version FROM items x \
          JOIN units u ON u.id = x.unit_id LEFT JOIN embroidery_designs d ON d.id = x.embroidery_design_id \
-         {FILTER} ORDER BY x.code LIMIT $5 OFFSET $6"
+         WHERE x.id IN (SELECT p.record_id FROM (SELECT t.record_id FROM search_tails t \
+         WHERE {TAILS} ORDER BY t.code LIMIT $4 OFFSET $5) p) ORDER BY x.code"
     ))
-    .bind(0i64)
-    .bind(&needle)
-    .bind(&prefix)
-    .bind(&word)
+    .bind(&lo)
+    .bind(len)
+    .bind(&hi)
     .bind(limit)
     .bind(0i64)
     .fetch_all(&mut *c)

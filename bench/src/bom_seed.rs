@@ -2,7 +2,8 @@
 //! 1,023 BOMs through the real service (items::create, bom::create: each
 //! checked and written with its idempotency record, audit entry and event),
 //! then plain items up to 100,000 in all by SQL inserts, 10,000 per
-//! transaction, with the columns of migrations/sqlite/0007_master.sql.
+//! transaction, with the columns of migrations/sqlite/0007_master.sql, then
+//! their search index (service::master::search::index_missing).
 //! A database seeded before is reused (what is there is not written again).
 
 use crate::bom_tree::{self, ASSEMBLIES, RAWS, THREAD};
@@ -223,6 +224,12 @@ pub(crate) async fn seed_bom(db_path: &str, admin_password: &str) -> Seeded {
         tx.commit().await.unwrap();
     }
     if done > before {
+        // Rows written by SQL: index them for search as the service does.
+        let mut tx = svc.db.begin().await.unwrap();
+        service::master::search::index_missing(&mut tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
         wrote = true;
         println!(
             "inserted {} plain items by SQL in {:.1} s",

@@ -1058,3 +1058,249 @@ async fn oversized_put(base: &str, path: &str, token: &str, len: usize) -> (u16,
     let body = text.split("\r\n\r\n").nth(1).unwrap_or("");
     (status, serde_json::from_str(body).unwrap_or(Value::Null))
 }
+
+/// The codes a search of `entity` finds (`q` percent-encoded here).
+async fn search(c: &ApiClient, entity: &str, q: &str, archived: bool) -> Vec<String> {
+    let q: String = q
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let page = ok(
+        c.get(&format!(
+            "{API}/{entity}?q={q}&include_archived={archived}&limit=200"
+        ))
+        .await,
+        200,
+    )
+    .await;
+    let codes: Vec<String> = page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(page["total"].as_i64(), Some(codes.len() as i64), "{page}");
+    codes
+}
+
+async fn tails_of(app: &TestApp, entity: &str, code: &str) -> Vec<String> {
+    sqlx::query_scalar(&format!(
+        "SELECT t.tail FROM search_tails t JOIN {entity} x ON x.id = t.record_id \
+         WHERE t.entity = '{entity}' AND x.code = $1 ORDER BY t.tail"
+    ))
+    .bind(code)
+    .fetch_all(&app.svc.db.read)
+    .await
+    .unwrap()
+}
+
+on_both!(
+    search_index_follows_every_write,
+    |app: TestApp| async move {
+        let admin = app.login("admin").await;
+        // The demo plant, seeded by SQL, is indexed.
+        assert_eq!(
+            search(&admin, "items", "teddy", false).await,
+            ["BEAR-BODY", "TB-30"]
+        );
+        assert_eq!(
+            search(&admin, "machines", "tajima", false).await,
+            ["EMB-01"]
+        );
+        assert_eq!(search(&admin, "units", "kilo", false).await, ["KG"]);
+        assert_eq!(search(&admin, "work-centres", "sew", false).await, ["SEW"]);
+        assert_eq!(search(&admin, "customers", "kids", false).await, ["KIDSCO"]);
+        assert_eq!(
+            search(&admin, "suppliers", "notions", false).await,
+            ["TRIMS"]
+        );
+        assert_eq!(
+            tails_of(&app, "items", "TB-30").await,
+            [
+                "bear, classic",
+                "classic",
+                "tb-30 teddy bear, classic",
+                "teddy bear, classic"
+            ]
+        );
+
+        let item = |code: &str, name: &str| json!({"code": code, "name": name, "kind": "raw", "unit": "M", "standard_cost_minor": 5, "attributes": []});
+        let mut ids = std::collections::HashMap::new();
+        for (code, name) in [
+            ("SRCH-1", "Cotton fabric, navy 50%_off"),
+            ("SRCH-2", "Cotton thread navy"),
+            ("XSRCH-3", "Navy cotton felt"),
+        ] {
+            let r = ok(
+                admin.post(&format!("{API}/items"), item(code, name)).await,
+                201,
+            )
+            .await;
+            ids.insert(code, r["id"].as_i64().unwrap());
+        }
+        // A code prefix; a later word, any case; not the middle of a word.
+        assert_eq!(
+            search(&admin, "items", "srch", false).await,
+            ["SRCH-1", "SRCH-2"]
+        );
+        assert_eq!(
+            search(&admin, "items", "NAVY", false).await,
+            ["SRCH-1", "SRCH-2", "XSRCH-3"]
+        );
+        assert_eq!(
+            search(&admin, "items", "avy", false).await,
+            Vec::<String>::new()
+        );
+        // Several words, across code and name and punctuation.
+        assert_eq!(
+            search(&admin, "items", "cotton fabric, n", false).await,
+            ["SRCH-1"]
+        );
+        assert_eq!(
+            search(&admin, "items", "srch-2 cotton thr", false).await,
+            ["SRCH-2"]
+        );
+        assert_eq!(
+            search(&admin, "items", "navy cotton", false).await,
+            ["XSRCH-3"]
+        );
+        assert_eq!(
+            search(&admin, "items", "cotton navy", false).await,
+            Vec::<String>::new()
+        );
+        // LIKE's wildcards are plain characters.
+        assert_eq!(search(&admin, "items", "50%_", false).await, ["SRCH-1"]);
+        assert_eq!(
+            search(&admin, "items", "50__", false).await,
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            search(&admin, "items", "%", false).await,
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            search(&admin, "items", "_off", false).await,
+            Vec::<String>::new()
+        );
+
+        // An edit of code and name: the old words no longer find it, the new ones do.
+        let mut edit = item("ZSRCH-2", "Spun yarn");
+        edit["version"] = json!(1);
+        ok(
+            admin
+                .put_json(&format!("{API}/items/{}", ids["SRCH-2"]), edit)
+                .await,
+            200,
+        )
+        .await;
+        assert_eq!(search(&admin, "items", "srch", false).await, ["SRCH-1"]);
+        assert_eq!(
+            search(&admin, "items", "navy", false).await,
+            ["SRCH-1", "XSRCH-3"]
+        );
+        assert_eq!(
+            search(&admin, "items", "zsrch-2 spun y", false).await,
+            ["ZSRCH-2"]
+        );
+        assert_eq!(search(&admin, "items", "yarn", false).await, ["ZSRCH-2"]);
+        assert_eq!(
+            search(&admin, "items", "cotton thread", false).await,
+            Vec::<String>::new()
+        );
+
+        // Archived: found only with include_archived; restored: found again.
+        ok(
+            admin
+                .post(&format!("{API}/items/{}/archive", ids["SRCH-1"]), json!({}))
+                .await,
+            200,
+        )
+        .await;
+        assert_eq!(search(&admin, "items", "navy", false).await, ["XSRCH-3"]);
+        assert_eq!(
+            search(&admin, "items", "navy", true).await,
+            ["SRCH-1", "XSRCH-3"]
+        );
+        ok(
+            admin
+                .post(&format!("{API}/items/{}/restore", ids["SRCH-1"]), json!({}))
+                .await,
+            200,
+        )
+        .await;
+        assert_eq!(
+            search(&admin, "items", "navy", false).await,
+            ["SRCH-1", "XSRCH-3"]
+        );
+
+        // The CSV import: a new item, and an existing one renamed.
+        let file =
+            "code,name,kind,unit\nIMP-1,Imported navy linen,raw,M\nSRCH-1,Renamed linen,raw,M\n";
+        let res = admin
+            .http
+            .post(format!(
+                "{}/api/v1/import-export/items?dry_run=false",
+                admin.base
+            ))
+            .bearer_auth(&admin.token)
+            .header("Content-Type", "text/csv; charset=utf-8")
+            .body(file)
+            .send()
+            .await
+            .unwrap();
+        ok(res, 200).await;
+        assert_eq!(
+            search(&admin, "items", "navy", false).await,
+            ["IMP-1", "XSRCH-3"]
+        );
+        assert_eq!(
+            search(&admin, "items", "linen", false).await,
+            ["IMP-1", "SRCH-1"]
+        );
+        assert_eq!(
+            search(&admin, "items", "cotton fabric", false).await,
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            tails_of(&app, "items", "SRCH-1").await,
+            ["linen", "renamed linen", "srch-1 renamed linen"]
+        );
+
+        // A row written by plain SQL has no tails until the index is caught up
+        // at start (after the migrations).
+        sqlx::query(
+        "INSERT INTO items (code, name, search_text, kind, unit_id, standard_cost_minor, attributes, \
+         created_at, updated_at) SELECT 'RAW-1', 'Raw navy wool', 'raw-1 raw navy wool', 'raw', id, 0, '[]', 0, 0 \
+         FROM units WHERE code = 'M'",
+    )
+    .execute(&app.svc.db.write)
+    .await
+    .unwrap();
+        assert_eq!(
+            search(&admin, "items", "wool", false).await,
+            Vec::<String>::new()
+        );
+        let again = service::Db::connect(&app.db_url).await.unwrap();
+        again.write.close().await;
+        again.read.close().await;
+        assert_eq!(search(&admin, "items", "wool", false).await, ["RAW-1"]);
+        assert_eq!(
+            search(&admin, "items", "navy", false).await,
+            ["IMP-1", "RAW-1", "XSRCH-3"]
+        );
+        assert_eq!(
+            tails_of(&app, "items", "RAW-1").await,
+            ["navy wool", "raw navy wool", "raw-1 raw navy wool", "wool"]
+        );
+        // Nothing else was missing, and a second start finds nothing to do.
+        let tails = app.count("search_tails").await;
+        let again = service::Db::connect(&app.db_url).await.unwrap();
+        again.write.close().await;
+        again.read.close().await;
+        assert_eq!(app.count("search_tails").await, tails);
+        app.finish().await;
+    }
+);

@@ -32,6 +32,33 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrati
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
      PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
 
+/// After the migrations: indexes for search the master records that are not
+/// yet (rows from before migration 0010, or written by plain SQL); one
+/// anti-join per table when none is missing. After indexing many, the
+/// index's statistics are brought up to date (and on PostgreSQL its
+/// visibility map, so searches read the index alone before autovacuum
+/// comes by).
+async fn index_for_search(pool: &AnyPool, backend: Backend) -> Result<()> {
+    let mut tx = pool.begin().await.ctx("begin transaction")?;
+    let n = crate::master::search::index_missing(&mut tx).await?;
+    tx.commit().await.ctx("commit search index")?;
+    if n > 0 {
+        tracing::info!(records = n, "indexed master records for search");
+    }
+    if n >= 1000 {
+        let sql = match backend {
+            Backend::Sqlite => "ANALYZE search_tails",
+            Backend::Postgres => "VACUUM (ANALYZE) search_tails",
+        };
+        // Not a prepared statement: VACUUM runs outside any transaction.
+        sqlx::raw_sql(sql)
+            .execute(pool)
+            .await
+            .ctx("analyze search index")?;
+    }
+    Ok(())
+}
+
 impl Db {
     pub async fn connect(url: &str) -> Result<Db> {
         sqlx::any::install_default_drivers();
@@ -51,6 +78,7 @@ impl Db {
                 .run(&db.write)
                 .await
                 .map_err(|e| ServiceError::Internal(format!("migrate: {e}")))?;
+            index_for_search(&db.write, Backend::Postgres).await?;
             Ok(db)
         } else if let Some(path) = url
             .strip_prefix("sqlite://")
@@ -88,6 +116,7 @@ impl Db {
                 .run(&write)
                 .await
                 .map_err(|e| ServiceError::Internal(format!("migrate: {e}")))?;
+            index_for_search(&write, Backend::Sqlite).await?;
             let read = opts(8).connect(&full).await.ctx("open SQLite read pool")?;
             Ok(Db {
                 write,

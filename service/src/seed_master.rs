@@ -305,5 +305,7 @@ pub(crate) async fn seed(tx: &mut Tx, now: i64) -> Result<()> {
         .await
         .ctx("seed supplier")?;
     }
+    // Everything above was written by SQL: index it for search.
+    crate::master::search::index_missing(tx).await?;
     Ok(())
 }

@@ -137,6 +137,13 @@ on_both!(
                 "service",
             ),
             (
+                "search_tails.entity",
+                vec![],
+                "INSERT INTO search_tails (entity, record_id, tail, archived, code, shared_prefix) VALUES ($1, -1, 'check', 0, 'CHECK', 0)".into(),
+                service::master::search::TABLES.to_vec(),
+                "sales_orders",
+            ),
+            (
                 "sales_orders.status",
                 vec![customer],
                 "INSERT INTO sales_orders (number, customer_id, status, due_date, search_text, created_at, updated_at) \
@@ -157,7 +164,7 @@ on_both!(
                 "{column} accepts {unknown:?}"
             );
         }
-        for column in ["users.active", "machines.active"] {
+        for column in ["users.active", "machines.active", "search_tails.archived"] {
             let (table, col) = column.split_once('.').unwrap();
             let sql = format!("UPDATE {table} SET {col} = $1");
             for v in [0, 1] {

@@ -21,6 +21,7 @@ use crate::events::{self, NewEvent};
 use crate::master::items::{
     decode_attributes, insert_row, refuse_if_in_a_bom, removed_value, update_row,
 };
+use crate::master::search::reindex;
 use crate::master::{active_id, bump};
 use domain::auth::CurrentUser;
 use domain::events::EventKind;
@@ -269,11 +270,13 @@ pub(super) async fn write(
         let (id, version, kind, action) = match p.existing {
             None => {
                 let id = insert_row(tx, &p.item, p.unit, p.design, now).await?;
+                reindex(tx, "items", id).await?;
                 (id, 1, EventKind::Created, "create")
             }
             Some((id, version)) => {
                 bump::<ItemRecord>(tx, id, version, now).await?;
                 update_row(tx, id, &p.item, p.unit, p.design).await?;
+                reindex(tx, "items", id).await?;
                 (id, version + 1, EventKind::Updated, "update")
             }
         };

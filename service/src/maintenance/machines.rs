@@ -98,6 +98,7 @@ pub async fn create_machine(
                 }
                 Err(e) => return Err(e),
             };
+            crate::master::search::reindex(&mut tx, "machines", id).await?;
             audit(
                 &mut tx,
                 Some(user.id),

@@ -3,6 +3,7 @@
 //! transaction), the version guard of edits, archive and restore with the
 //! references that forbid archiving, and the unique-code error.
 
+use super::search::{self, Bind};
 use crate::audit::audit;
 use crate::db::{Db, Row, Tx};
 use crate::error::{is_unique_violation, DbContext, Result, ServiceError};
@@ -52,40 +53,63 @@ pub trait Entity: Serialize + DeserializeOwned + Send + Sync + Unpin + 'static {
     }
 }
 
-const FILTER: &str = "WHERE ($1 = 1 OR x.archived_at IS NULL) AND ($2 = '' \
-     OR x.search_text LIKE $3 ESCAPE '\\' OR x.search_text LIKE $4 ESCAPE '\\')";
-
 /// A page of records by code; `q` matches a code prefix or the start of a
-/// word of the name.
+/// word of the name (or of several words: the text from the start of a
+/// word). With a `q`, the count and the page's ids come from the search
+/// index alone ([`super::search`]), then the page's records are read.
 pub async fn list<E: Entity>(db: &Db, user: &CurrentUser, p: &ListParams) -> Result<Page<E>> {
     user.require(Module::Master, Action::View)?;
     let (limit, offset) = p.window()?;
     let needle = p.needle()?;
-    let esc = crate::rows::like_escape(&needle);
-    let (prefix, word) = (format!("{esc}%"), format!("% {esc}%"));
-    let archived = i64::from(p.include_archived);
+    let (count, page, binds) = if needle.is_empty() {
+        let filter = if p.include_archived {
+            ""
+        } else {
+            "WHERE x.archived_at IS NULL"
+        };
+        (
+            format!("SELECT COUNT(*) FROM {} x {filter}", E::TABLE),
+            format!("{} {filter} ORDER BY x.code LIMIT $1 OFFSET $2", E::SELECT),
+            Vec::new(),
+        )
+    } else {
+        // One tail per record found, so no DISTINCT.
+        let (tails, binds) = search::condition(E::TABLE, &needle, p.include_archived, 1);
+        let n = binds.len();
+        (
+            format!("SELECT COUNT(*) FROM search_tails t WHERE {tails}"),
+            format!(
+                "{} WHERE x.id IN (SELECT p.record_id FROM (SELECT t.record_id FROM search_tails t \
+                 WHERE {tails} ORDER BY t.code LIMIT ${} OFFSET ${}) p) ORDER BY x.code",
+                E::SELECT,
+                n + 1,
+                n + 2
+            ),
+            binds,
+        )
+    };
     let mut c = db.read.acquire().await.ctx("connect")?;
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {} x {FILTER}", E::TABLE))
-        .bind(archived)
-        .bind(&needle)
-        .bind(&prefix)
-        .bind(&word)
-        .fetch_one(&mut *c)
+    let mut q = sqlx::query_scalar(&count);
+    for b in &binds {
+        q = match b {
+            Bind::Text(s) => q.bind(s.as_str()),
+            Bind::Int(i) => q.bind(*i),
+        };
+    }
+    let total: i64 = q.fetch_one(&mut *c).await.ctx("count records")?;
+    let mut q = sqlx::query_as(&page);
+    for b in &binds {
+        q = match b {
+            Bind::Text(s) => q.bind(s.as_str()),
+            Bind::Int(i) => q.bind(*i),
+        };
+    }
+    let rows: Vec<E::Row> = q
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut *c)
         .await
-        .ctx("count records")?;
-    let rows: Vec<E::Row> = sqlx::query_as(&format!(
-        "{} {FILTER} ORDER BY x.code LIMIT $5 OFFSET $6",
-        E::SELECT
-    ))
-    .bind(archived)
-    .bind(&needle)
-    .bind(&prefix)
-    .bind(&word)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(&mut *c)
-    .await
-    .ctx("list records")?;
+        .ctx("list records")?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         out.push(E::decode(r)?.complete(&mut c).await?);
@@ -117,8 +141,9 @@ pub async fn get<E: Entity>(db: &Db, user: &CurrentUser, id: i64) -> Result<E> {
 }
 
 /// Runs `change` (which returns the record's id) once per key in one
-/// transaction, reads the record back, and writes the audit entry and the
-/// event (last) in the same transaction.
+/// transaction, brings the record's search index in line with it, reads it
+/// back, and writes the audit entry and the event (last) in the same
+/// transaction.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn write<'a, E: Entity, R: Serialize>(
     svc: &Services,
@@ -135,6 +160,7 @@ pub(super) async fn write<'a, E: Entity, R: Serialize>(
         idempotency::run_once(&svc.db, user_id, key, scope, request, now, move |tx| {
             Box::pin(async move {
                 let (mut tx, id) = change(tx).await?;
+                search::reindex(&mut tx, E::TABLE, id).await?;
                 let e: E = fetch(&mut tx, id).await?;
                 audit(
                     &mut tx,

@@ -10,6 +10,7 @@ pub mod designs;
 pub mod items;
 pub mod machines;
 mod parties;
+pub mod search;
 pub mod suppliers;
 pub mod units;
 pub mod work_centres;
