@@ -61,8 +61,10 @@ pub fn MachinesPage() -> impl IntoView {
     let work_centre_name = RwSignal::new(String::new());
     let speed = RwSignal::new(String::new());
     let heads = RwSignal::new(String::new());
+    let pending = Pending::new();
     let reset = move || {
         editing.set(None);
+        pending.field.set(None);
         for s in [code, name, work_centre, work_centre_name, speed, heads] {
             s.set(String::new());
         }
@@ -80,7 +82,6 @@ pub fn MachinesPage() -> impl IntoView {
         );
         heads.set(m.heads.map(|n| n.to_string()).unwrap_or_default());
     };
-    let pending = Pending::new();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let numbers = optional_count("stitches_per_minute", &speed.get_untracked())
