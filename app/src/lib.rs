@@ -81,7 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("maintenance/new") view={Lazy::<maintenance::NewRequestRoute>::new()} />
                     <Route path=path!("maintenance/sla") view={Lazy::<maintenance::SlaRoute>::new()} />
                     <Route path=path!("maintenance/:id") view={Lazy::<maintenance::DetailRoute>::new()} />
-                    <Route path=path!("master/machines") view={Lazy::<maintenance::MachinesRoute>::new()} />
+                    <Route path=path!("master/machines") view={Lazy::<master::MachinesRoute>::new()} />
                     <Route path=path!("master/items") view={Lazy::<master::ItemsRoute>::new()} />
                     <Route path=path!("master/work-centres") view={Lazy::<master::WorkCentresRoute>::new()} />
                     <Route path=path!("master/customers") view={Lazy::<master::CustomersRoute>::new()} />

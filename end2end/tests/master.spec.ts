@@ -2,6 +2,8 @@ import { test, expect } from '@playwright/test';
 import { LoginPage, hydrated, pageScrollsSideways } from './pages';
 
 // Runs at 1280 and 480 px (the projects in playwright.config.ts).
+// The admin's password in the test server's environment (playwright.config.ts).
+const ADMIN_PASSWORD = 'admin-e2e-password';
 const unique = (prefix: string) => `${prefix}-${Date.now() % 100000}${Math.floor(Math.random() * 90 + 10)}`;
 
 test('create an item with sizes and colours', async ({ page }) => {
@@ -95,4 +97,59 @@ test('an embroidery design with its file', async ({ page }) => {
   await row.getByTestId('design-file').setInputFiles({ name: 'huge.dst', mimeType: 'application/octet-stream', buffer: Buffer.alloc(5 * 1024 * 1024 + 1) });
   await expect(page.getByTestId('toast').filter({ hasText: 'larger than 5 MB' })).toBeVisible();
   await expect(row.getByRole('link', { name: 'bear_face.dst' })).toBeVisible();
+});
+
+test('an embroidery machine with its speed and heads', async ({ page }) => {
+  await new LoginPage(page).signIn('admin', ADMIN_PASSWORD, /\/admin\/users/);
+  await page.goto('/master/machines');
+  await hydrated(page);
+  const code = unique('EMB');
+  const form = page.getByTestId('machine-form');
+  await expect(form.getByRole('heading', { name: 'New machine' })).toBeVisible();
+  await form.getByLabel('Code').fill(code);
+  await form.getByLabel('Name').fill('Tajima 12-head e2e');
+  // The work centres come from master data (the demo plant's embroidery is EMB).
+  const centre = form.getByLabel('Work centre');
+  await expect(centre.locator('option[value="EMB"]')).toHaveText('EMB — Embroidery');
+  await centre.selectOption('EMB');
+  await form.getByLabel('Stitches per minute').fill('850');
+  await form.getByLabel('Heads').fill('6');
+  await form.getByRole('button', { name: 'Save machine' }).click();
+  await expect(page.getByTestId('toast').filter({ hasText: `Machine ${code} saved` })).toBeVisible();
+  await page.getByTestId('search').fill(code.toLowerCase());
+  const row = page.getByTestId(`machine-${code}`);
+  await expect(row).toContainText('EMB — Embroidery');
+  await expect(row.getByTestId('stitches-per-minute')).toHaveText('850');
+  await expect(row.getByTestId('heads')).toHaveText('6');
+  // The table scrolls inside its card; the page itself does not scroll sideways.
+  expect(await pageScrollsSideways(page)).toBe(false);
+
+  // Edit its heads.
+  await row.getByRole('button', { name: 'Edit' }).click();
+  await expect(form.getByRole('heading', { name: 'Edit machine' })).toBeVisible();
+  await expect(centre).toHaveValue('EMB');
+  await expect(form.getByLabel('Stitches per minute')).toHaveValue('850');
+  await form.getByLabel('Heads').fill('12');
+  await form.getByRole('button', { name: 'Save machine' }).click();
+  await expect(row.getByTestId('heads')).toHaveText('12');
+  await expect(row.getByTestId('stitches-per-minute')).toHaveText('850');
+
+  // A speed without heads is refused, naming the heads, and nothing changes.
+  await row.getByRole('button', { name: 'Edit' }).click();
+  await expect(form.getByLabel('Heads')).toHaveValue('12');
+  await form.getByLabel('Heads').fill('');
+  await form.getByRole('button', { name: 'Save machine' }).click();
+  await expect(form.getByRole('alert')).toHaveText("give an embroidery machine's heads with its speed");
+  await expect(page.getByTestId('toast').filter({ hasText: 'check heads' })).toBeVisible();
+  await form.getByRole('button', { name: 'Cancel' }).click();
+  await expect(form.getByRole('heading', { name: 'New machine' })).toBeVisible();
+  await expect(form.getByRole('alert')).toHaveCount(0);
+  await expect(row.getByTestId('heads')).toHaveText('12');
+
+  // Archived, it leaves the list, and comes back with "Show archived".
+  await row.getByRole('button', { name: 'Archive' }).click();
+  await expect(row).toHaveCount(0);
+  await page.getByLabel('Show archived').check();
+  await expect(row).toHaveClass(/archived/);
+  await expect(row.getByRole('button', { name: 'Restore' })).toBeVisible();
 });

@@ -60,24 +60,6 @@ pub async fn list_machines() -> Result<Vec<Machine>, AppError> {
         .map_err(fail)
 }
 
-#[server(prefix = "/sfn", endpoint = "master/machines/create", input = Json)]
-pub async fn create_machine(
-    idempotency_key: String,
-    code: String,
-    name: String,
-    work_centre_code: String,
-) -> Result<Machine, AppError> {
-    let (svc, user) = current_user().await?;
-    let input = service::maintenance::NewMachineInput {
-        code,
-        name,
-        work_centre_code: Some(work_centre_code),
-    };
-    service::maintenance::create_machine(&svc, &user, &input, Some(&idempotency_key), now())
-        .await
-        .map_err(fail)
-}
-
 #[server(prefix = "/sfn", endpoint = "maintenance/sla", input = Json)]
 pub async fn sla_policies() -> Result<Vec<SlaPolicy>, AppError> {
     let (svc, user) = current_user().await?;

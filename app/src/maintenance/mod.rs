@@ -3,12 +3,11 @@
 pub mod api;
 pub mod pages;
 
-pub use pages::{DetailPage, ListPage, MachinesPage, NewRequestPage, SlaPage};
+pub use pages::{DetailPage, ListPage, NewRequestPage, SlaPage};
 
 lazy_page!(
     ListRoute => ListPage,
     NewRequestRoute => NewRequestPage,
     SlaRoute => SlaPage,
     DetailRoute => DetailPage,
-    MachinesRoute => MachinesPage,
 );

@@ -1,5 +1,5 @@
 //! Maintenance screens: the live list, a request's detail with its
-//! countdowns and timeline, the report form, machines and SLA targets.
+//! countdowns and timeline, the report form and SLA targets.
 
 use super::api::*;
 use crate::call::{read, Pending};
@@ -319,76 +319,6 @@ pub fn NewRequestPage() -> impl IntoView {
                 <FieldMsg msg=pending.error_for("description") />
                 <SubmitButton busy=pending.busy label="Report" busy_label="Reporting…" />
             </form>
-        </section>
-    }
-}
-
-#[component]
-pub fn MachinesPage() -> impl IntoView {
-    let user = expect_context::<CurrentUser>();
-    let reload = RwSignal::new(0u32);
-    let machines = Resource::new(
-        move || reload.get(),
-        |_| read("Loading machines", list_machines),
-    );
-    let code = RwSignal::new(String::new());
-    let name = RwSignal::new(String::new());
-    let wc = RwSignal::new("SEW".to_string());
-    let pending = Pending::new();
-    let can_create = user.can(Module::Master, Action::Create);
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let (c, n, w) = (
-            code.get_untracked(),
-            name.get_untracked(),
-            wc.get_untracked(),
-        );
-        pending.run(
-            "Adding the machine",
-            move |key| create_machine(key, c.clone(), n.clone(), w.clone()),
-            move |m| {
-                push_toast(ToastKind::Success, format!("Machine {} added", m.code));
-                code.set(String::new());
-                name.set(String::new());
-                reload.update(|v| *v += 1);
-            },
-        );
-    };
-    view! {
-        <section class="page">
-            <h1>"Machines"</h1>
-            <Show when=move || can_create>
-                <form class="card form inline" on:submit=on_submit>
-                    <label>"Code" <input name="code" bind:value=code placeholder="SEW-04" /></label>
-                    <label>"Name" <input name="name" bind:value=name placeholder="Juki line 4" /></label>
-                    <label>"Work centre"
-                        <select name="work_centre_code" bind:value=wc>
-                            <option value="CUT">"Cutting"</option>
-                            <option value="EMB">"Embroidery"</option>
-                            <option value="SEW">"Sewing"</option>
-                            <option value="FIN">"Finishing"</option>
-                            <option value="PACK">"Packing"</option>
-                        </select>
-                    </label>
-                    <SubmitButton busy=pending.busy label="Add machine" busy_label="Adding…" />
-                    <FieldMsg msg=pending.error_for("code") />
-                    <FieldMsg msg=pending.error_for("name") />
-                    <FieldMsg msg=pending.error_for("work_centre_code") />
-                </form>
-            </Show>
-            <Transition fallback=|| view! { <p class="loading"><span class="spinner"></span></p> }>
-                {move || machines.get().map(|r| match r {
-                    Err(e) => view! { <p class="error-box">{e.user_message()}</p> }.into_any(),
-                    Ok(ms) => view! {
-                        <table class="table">
-                            <thead><tr><th>"Code"</th><th>"Name"</th><th>"Work centre"</th></tr></thead>
-                            <tbody>
-                                {ms.into_iter().map(|m| view! { <tr><td>{m.code}</td><td>{m.name}</td><td>{m.work_centre}</td></tr> }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any(),
-                })}
-            </Transition>
         </section>
     }
 }

@@ -1,11 +1,12 @@
 //! Master data screens: items (with their variant attributes), work centres
-//! (with the weekly calendar, holidays and closures), customers, suppliers
-//! and embroidery designs (with their file). Machines live at
-//! `/master/machines` (`crate::maintenance::MachinesPage`).
+//! (with the weekly calendar, holidays and closures), customers, suppliers,
+//! embroidery designs (with their file) and machines (on a work centre;
+//! embroidery machines with their speed and heads).
 
 pub mod api;
 mod designs;
 mod items;
+mod machines;
 mod parties;
 mod shared;
 #[cfg(any(feature = "hydrate", test))]
@@ -14,6 +15,7 @@ mod work_centres;
 
 pub use designs::DesignsPage;
 pub use items::ItemsPage;
+pub use machines::MachinesPage;
 pub use parties::{CustomersPage, SuppliersPage};
 pub use work_centres::WorkCentresPage;
 
@@ -23,4 +25,5 @@ lazy_page!(
     CustomersRoute => CustomersPage,
     SuppliersRoute => SuppliersPage,
     DesignsRoute => DesignsPage,
+    MachinesRoute => MachinesPage,
 );

@@ -61,10 +61,11 @@ on_both!(
             "{b}"
         );
 
-        // The server function, retried with its key.
-        let body = json!({"idempotency_key": "machine-key-0002", "code": "IDEM-03", "name": "Retried cutter", "work_centre_code": ""});
-        let (s1, b1) = sfn(&app, &admin, "/sfn/master/machines/create", body.clone()).await;
-        let (s2, b2) = sfn(&app, &admin, "/sfn/master/machines/create", body).await;
+        // The machines screen's server function, retried with its key.
+        let body = json!({"idempotency_key": "machine-key-0002", "id": null, "version": 0,
+            "input": {"code": "IDEM-03", "name": "Retried cutter", "work_centre": ""}});
+        let (s1, b1) = sfn(&app, &admin, "/sfn/master/machines/save", body.clone()).await;
+        let (s2, b2) = sfn(&app, &admin, "/sfn/master/machines/save", body).await;
         assert_eq!((s1, s2), (200, 200), "{b1} {b2}");
         assert_eq!(b1, b2);
         assert_eq!(app.count("machines").await, machines + 2);
