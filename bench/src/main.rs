@@ -335,6 +335,11 @@ impl Drop for Guard {
 /// The first admin's password, set when the bench database is first served.
 const ADMIN_PASSWORD: &str = "bench-admin-password";
 
+/// The server's allocator, so the in-memory figures are what the server
+/// would see.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() {
     let a = args();

@@ -1,5 +1,10 @@
 use shopfloor::config::{Cli, Command};
 
+/// mimalloc, not glibc's malloc: the answers of deep BOM explosions and
+/// long lists are many small strings (see the workspace Cargo.toml).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() {
     let cli = Cli::parse_args();

@@ -3,11 +3,10 @@
 //! centres its routings run on.
 
 use super::catalog::Catalog;
-use super::explode::explode;
-use super::wire::{CostFigures, CostLine, CostRollup, ExplosionNode, LevelCost};
+use super::explode::{walk, Step, StepTime, Visit};
+use super::wire::{CostFigures, CostLine, CostRollup, LevelCost};
 use crate::error::AppError;
 use crate::master::{div_round, money_for, Qty, QtyOverflow, Variant};
-use std::collections::BTreeMap;
 
 fn too_big(_: QtyOverflow) -> AppError {
     AppError::field("qty", "is too large to cost")
@@ -41,19 +40,18 @@ pub fn cost_rollup(
     variant: &Variant,
     qty: Qty,
 ) -> Result<CostRollup, AppError> {
-    let ex = explode(catalog, item, variant, qty)?;
-    let mut lines = Vec::new();
-    walk(catalog, &ex.root, &mut lines)?;
-    let mut levels: BTreeMap<u32, CostFigures> = BTreeMap::new();
-    let mut total = CostFigures::default();
-    for l in &lines {
-        add(levels.entry(l.level).or_default(), &l.cost)?;
-        add(&mut total, &l.cost)?;
-    }
+    let mut sum = Costs {
+        cat: catalog,
+        lines: Vec::new(),
+        levels: Vec::new(),
+        total: CostFigures::default(),
+    };
+    walk(catalog, item, variant, qty, &mut sum)?;
     let per = |v: i64| -> Result<i64, AppError> {
         i64::try_from(div_round(v as i128 * 1_000_000, qty.millionths() as i128))
             .map_err(|_| too_big(QtyOverflow))
     };
+    let total = sum.total;
     let per_unit = CostFigures {
         material_minor: per(total.material_minor)?,
         scrap_minor: per(total.scrap_minor)?,
@@ -61,13 +59,20 @@ pub fn cost_rollup(
         total_minor: per(total.total_minor)?,
     };
     Ok(CostRollup {
-        item: ex.item,
-        variant: ex.variant,
+        item: item.to_string(),
+        variant: variant.key(),
         qty,
-        lines,
-        levels: levels
+        lines: sum.lines,
+        levels: sum
+            .levels
             .into_iter()
-            .map(|(level, cost)| LevelCost { level, cost })
+            .enumerate()
+            .filter_map(|(level, cost)| {
+                cost.map(|cost| LevelCost {
+                    level: level as u32,
+                    cost,
+                })
+            })
             .collect(),
         total,
         per_unit,
@@ -83,39 +88,65 @@ fn add(to: &mut CostFigures, c: &CostFigures) -> Result<(), AppError> {
     Ok(())
 }
 
-fn walk(cat: &dyn Catalog, n: &ExplosionNode, out: &mut Vec<CostLine>) -> Result<(), AppError> {
-    let mut c = CostFigures::default();
-    if !n.made {
-        let info = cat
-            .item(&n.item)
-            .ok_or_else(|| AppError::conflict(format!("component {} does not exist", n.item)))?;
-        c.material_minor = money_for(n.total_qty, info.standard_cost_minor).map_err(too_big)?;
-        c.scrap_minor =
-            c.material_minor - money_for(n.net_qty, info.standard_cost_minor).map_err(too_big)?;
-    }
-    for op in &n.operations {
-        let wc = cat.work_centre(&op.work_centre).ok_or_else(|| {
-            AppError::conflict(format!("work centre {} does not exist", op.work_centre))
-        })?;
-        let cost = labour_cost(op.total_minutes, wc.labour_rate_minor_per_hour).map_err(too_big)?;
-        c.labour_minor = c
-            .labour_minor
-            .checked_add(cost)
+/// The visitor that costs each node as the explosion reaches it (parents
+/// before children, as the lines are listed) and sums per level and in
+/// all; it keeps no tree.
+struct Costs<'a> {
+    cat: &'a dyn Catalog,
+    lines: Vec<CostLine>,
+    /// Per level, once a node of that level has been costed.
+    levels: Vec<Option<CostFigures>>,
+    total: CostFigures,
+}
+
+impl<'c> Visit<'c> for Costs<'_> {
+    type Node = ();
+
+    fn enter(
+        &mut self,
+        s: &Step<'c, '_>,
+        made: bool,
+        times: &[StepTime<'c>],
+        _children: usize,
+    ) -> Result<(), AppError> {
+        let mut c = CostFigures::default();
+        if !made {
+            let cost = s.info.standard_cost_minor;
+            c.material_minor = money_for(s.total, cost).map_err(too_big)?;
+            c.scrap_minor = c.material_minor - money_for(s.net, cost).map_err(too_big)?;
+        }
+        for t in times {
+            let wc = self.cat.work_centre(t.work_centre).ok_or_else(|| {
+                AppError::conflict(format!("work centre {} does not exist", t.work_centre))
+            })?;
+            let cost = labour_cost(t.total, wc.labour_rate_minor_per_hour).map_err(too_big)?;
+            c.labour_minor = c
+                .labour_minor
+                .checked_add(cost)
+                .ok_or_else(|| too_big(QtyOverflow))?;
+        }
+        c.total_minor = c
+            .material_minor
+            .checked_add(c.labour_minor)
             .ok_or_else(|| too_big(QtyOverflow))?;
+        let level = s.level as usize;
+        if self.levels.len() <= level {
+            self.levels.resize(level + 1, None);
+        }
+        add(
+            self.levels[level].get_or_insert_with(CostFigures::default),
+            &c,
+        )?;
+        add(&mut self.total, &c)?;
+        self.lines.push(CostLine {
+            level: s.level,
+            item: s.item.to_string(),
+            variant: s.variant.key(),
+            total_qty: s.total,
+            cost: c,
+        });
+        Ok(())
     }
-    c.total_minor = c
-        .material_minor
-        .checked_add(c.labour_minor)
-        .ok_or_else(|| too_big(QtyOverflow))?;
-    out.push(CostLine {
-        level: n.level,
-        item: n.item.clone(),
-        variant: n.variant.clone(),
-        total_qty: n.total_qty,
-        cost: c,
-    });
-    for ch in &n.children {
-        walk(cat, ch, out)?;
-    }
-    Ok(())
+
+    fn adopt(&mut self, _parent: &mut (), _child: ()) {}
 }

@@ -3,7 +3,7 @@
 //! flat list of everything needed.
 
 use super::catalog::{Catalog, ItemInfo};
-use super::model::RunTime;
+use super::model::{Operation, RunTime};
 use super::resolve::{component_variant, effective_lines, qty_per};
 use super::validate::MAX_DEPTH;
 use super::wire::{Explosion, ExplosionNode, OperationTime, Requirement};
@@ -35,6 +35,69 @@ pub fn explode(
     variant: &Variant,
     qty: Qty,
 ) -> Result<Explosion, AppError> {
+    let root = walk(catalog, item, variant, qty, &mut Tree)?;
+    Ok(Explosion {
+        item: item.to_string(),
+        variant: variant.key(),
+        qty,
+        requirements: collect(&root)?,
+        root,
+    })
+}
+
+/// One node of the explosion: `item` (whose catalog entry is `info`) in
+/// `variant`, reached through `line_no` of its parent.
+pub(crate) struct Step<'c, 'v> {
+    pub item: &'c str,
+    pub info: &'c ItemInfo,
+    pub variant: &'v Variant,
+    pub line_no: Option<u32>,
+    pub level: u32,
+    pub qty_per: Qty,
+    pub scrap_bp: u32,
+    pub net: Qty,
+    pub total: Qty,
+}
+
+/// A routing step's time for a node's whole quantity, its work centre
+/// borrowed from the catalog.
+pub(crate) struct StepTime<'c> {
+    pub seq: u32,
+    pub work_centre: &'c str,
+    pub setup: Qty,
+    pub run: Qty,
+    pub total: Qty,
+}
+
+/// What a walk over the explosion builds. The walk visits each node once,
+/// parents before their children, and works out the quantities and
+/// routing times; a visitor keeps what it needs of them (the whole tree
+/// for [`explode`], one cost line per node for the cost roll-up), so
+/// costing never builds a tree it would throw away.
+pub(crate) trait Visit<'c> {
+    type Node;
+    /// A node reached: whether it is made here (has a BOM), its routing
+    /// times sorted by sequence, and how many children will follow.
+    fn enter(
+        &mut self,
+        s: &Step<'c, '_>,
+        made: bool,
+        times: &[StepTime<'c>],
+        children: usize,
+    ) -> Result<Self::Node, AppError>;
+    /// A child, walked to the end, belongs to `parent`.
+    fn adopt(&mut self, parent: &mut Self::Node, child: Self::Node);
+}
+
+/// Walks `qty` of `item` in `variant` through its BOM and every
+/// sub-assembly's, handing each node to `v`; answers the top node.
+pub(crate) fn walk<'c, V: Visit<'c>>(
+    catalog: &'c dyn Catalog,
+    item: &'c str,
+    variant: &Variant,
+    qty: Qty,
+    v: &mut V,
+) -> Result<V::Node, AppError> {
     let info = catalog
         .item(item)
         .ok_or_else(|| AppError::not_found(format!("item {item}")))?;
@@ -53,28 +116,12 @@ pub fn explode(
         net: qty,
         total: qty,
     };
-    let root = node(catalog, top, &mut Vec::new())?;
-    Ok(Explosion {
-        item: item.to_string(),
-        variant: variant.key(),
-        qty,
-        requirements: collect(&root)?,
-        root,
-    })
-}
-
-/// One node to explode: `item` (whose catalog entry is `info`) in
-/// `variant`, reached through `line_no` of its parent.
-struct Step<'c, 'v> {
-    item: &'c str,
-    info: &'c ItemInfo,
-    variant: &'v Variant,
-    line_no: Option<u32>,
-    level: u32,
-    qty_per: Qty,
-    scrap_bp: u32,
-    net: Qty,
-    total: Qty,
+    let mut walker = Walker {
+        cat: catalog,
+        path: Vec::new(),
+        times: Vec::new(),
+    };
+    walker.node(top, v)
 }
 
 fn loops(path: &[&str], next: &str) -> AppError {
@@ -83,35 +130,44 @@ fn loops(path: &[&str], next: &str) -> AppError {
     AppError::conflict(format!("the bill of materials loops: {}", c.join(" → ")))
 }
 
-/// Explodes one node. `path` holds the items above it (no allocation per
-/// node: the codes are borrowed from the catalog).
-fn node<'c>(
+/// The walk's state: the items above the current node (borrowed from the
+/// catalog, so nothing is allocated per node) and one buffer for routing
+/// times, reused by every node.
+struct Walker<'c> {
     cat: &'c dyn Catalog,
-    s: Step<'c, '_>,
-    path: &mut Vec<&'c str>,
-) -> Result<ExplosionNode, AppError> {
-    if path.contains(&s.item) {
-        return Err(loops(path, s.item));
-    }
-    if s.level as usize > MAX_DEPTH {
-        return Err(AppError::conflict(format!(
-            "{} has more than {MAX_DEPTH} levels of components",
-            path[0]
-        )));
-    }
-    let bom = cat.bom_for(s.item);
-    let mut children = Vec::new();
-    let mut operations = Vec::new();
-    if let Some(bom) = bom {
-        path.push(s.item);
+    path: Vec<&'c str>,
+    times: Vec<StepTime<'c>>,
+}
+
+impl<'c> Walker<'c> {
+    fn node<V: Visit<'c>>(&mut self, s: Step<'c, '_>, v: &mut V) -> Result<V::Node, AppError> {
+        if self.path.contains(&s.item) {
+            return Err(loops(&self.path, s.item));
+        }
+        if s.level as usize > MAX_DEPTH {
+            return Err(AppError::conflict(format!(
+                "{} has more than {MAX_DEPTH} levels of components",
+                self.path[0]
+            )));
+        }
+        let Some(bom) = self.cat.bom_for(s.item) else {
+            return v.enter(&s, false, &[], 0);
+        };
         let lines = effective_lines(bom, s.variant)?;
-        children.reserve_exact(lines.len());
+        self.times.clear();
+        for op in &bom.operations {
+            let t = self.time(op, s.total)?;
+            self.times.push(t);
+        }
+        self.times.sort_by_key(|o| o.seq);
+        let mut me = v.enter(&s, true, &self.times, lines.len())?;
+        self.path.push(s.item);
         for l in lines {
             let component = l.component.as_str();
-            if path.contains(&component) {
-                return Err(loops(path, component));
+            if self.path.contains(&component) {
+                return Err(loops(&self.path, component));
             }
-            let ci = cat.item(component).ok_or_else(|| {
+            let ci = self.cat.item(component).ok_or_else(|| {
                 AppError::conflict(format!(
                     "component {component} of {} does not exist",
                     s.item
@@ -144,48 +200,83 @@ fn node<'c>(
                     .and_then(|q| q.apply_scrap(l.scrap_bp))
                     .map_err(too_big)?,
             };
-            children.push(node(cat, child, path)?);
+            let c = self.node(child, v)?;
+            v.adopt(&mut me, c);
         }
-        path.pop();
-        operations.reserve_exact(bom.operations.len());
-        for op in &bom.operations {
-            let run = match &op.run {
-                RunTime::PerUnit { minutes } => minutes.mul(s.total).map_err(too_big)?,
-                RunTime::Embroidery { design } => {
-                    let d = cat.design(design).ok_or_else(|| {
-                        AppError::conflict(format!("embroidery design {design} does not exist"))
-                    })?;
-                    let m = cat.embroidery_machine_for(&op.work_centre).ok_or_else(|| {
+        self.path.pop();
+        Ok(me)
+    }
+
+    /// A routing step's time for `total` pieces: setup once plus run per
+    /// unit, or an embroidery run of `ceil(total)` pieces.
+    fn time(&self, op: &'c Operation, total: Qty) -> Result<StepTime<'c>, AppError> {
+        let run = match &op.run {
+            RunTime::PerUnit { minutes } => minutes.mul(total).map_err(too_big)?,
+            RunTime::Embroidery { design } => {
+                let d = self.cat.design(design).ok_or_else(|| {
+                    AppError::conflict(format!("embroidery design {design} does not exist"))
+                })?;
+                let m = self
+                    .cat
+                    .embroidery_machine_for(&op.work_centre)
+                    .ok_or_else(|| {
                         AppError::conflict(format!("{} has no embroidery machine", op.work_centre))
                     })?;
-                    let pieces = u64::try_from(s.total.ceil_int()).unwrap_or(0);
-                    run_minutes(d, m, pieces, cat.minutes_per_colour_change())?
-                }
-            };
-            operations.push(OperationTime {
-                seq: op.seq,
-                work_centre: op.work_centre.clone(),
-                setup_minutes: op.setup_minutes,
-                run_minutes: run,
-                total_minutes: op.setup_minutes.checked_add(run).map_err(too_big)?,
-            });
-        }
-        operations.sort_by_key(|o| o.seq);
+                let pieces = u64::try_from(total.ceil_int()).unwrap_or(0);
+                run_minutes(d, m, pieces, self.cat.minutes_per_colour_change())?
+            }
+        };
+        Ok(StepTime {
+            seq: op.seq,
+            work_centre: &op.work_centre,
+            setup: op.setup_minutes,
+            run,
+            total: op.setup_minutes.checked_add(run).map_err(too_big)?,
+        })
     }
-    Ok(ExplosionNode {
-        item: s.item.to_string(),
-        variant: s.variant.key(),
-        line_no: s.line_no,
-        level: s.level,
-        qty_per: s.qty_per,
-        scrap_bp: s.scrap_bp,
-        net_qty: s.net,
-        total_qty: s.total,
-        unit: s.info.unit.clone(),
-        made: bom.is_some(),
-        operations,
-        children,
-    })
+}
+
+/// The visitor that builds the whole tree.
+struct Tree;
+
+impl<'c> Visit<'c> for Tree {
+    type Node = ExplosionNode;
+
+    fn enter(
+        &mut self,
+        s: &Step<'c, '_>,
+        made: bool,
+        times: &[StepTime<'c>],
+        children: usize,
+    ) -> Result<ExplosionNode, AppError> {
+        Ok(ExplosionNode {
+            item: s.item.to_string(),
+            variant: s.variant.key(),
+            line_no: s.line_no,
+            level: s.level,
+            qty_per: s.qty_per,
+            scrap_bp: s.scrap_bp,
+            net_qty: s.net,
+            total_qty: s.total,
+            unit: s.info.unit.clone(),
+            made,
+            operations: times
+                .iter()
+                .map(|t| OperationTime {
+                    seq: t.seq,
+                    work_centre: t.work_centre.to_string(),
+                    setup_minutes: t.setup,
+                    run_minutes: t.run,
+                    total_minutes: t.total,
+                })
+                .collect(),
+            children: Vec::with_capacity(children),
+        })
+    }
+
+    fn adopt(&mut self, parent: &mut ExplosionNode, child: ExplosionNode) {
+        parent.children.push(child);
+    }
 }
 
 /// The flat list: every node below the top summed by item and variant,
