@@ -239,7 +239,17 @@ impl<'a> Probe<'a> {
         let (svc, u, root) = (&self.seeded.svc, &self.user, self.seeded.root_bom);
         let rows = [
             (
-                "explode",
+                "explode, cold (catalog loaded afresh: the first read after any change)",
+                self.time(|| async move {
+                    svc.bom_cache.clear();
+                    service::bom::explode_bom(svc, u, root, Some("10"), None)
+                        .await
+                        .unwrap()
+                })
+                .await,
+            ),
+            (
+                "explode (catalog unchanged since the last read)",
                 self.time(|| async move {
                     service::bom::explode_bom(svc, u, root, Some("10"), None)
                         .await
@@ -248,7 +258,17 @@ impl<'a> Probe<'a> {
                 .await,
             ),
             (
-                "cost",
+                "cost, cold",
+                self.time(|| async move {
+                    svc.bom_cache.clear();
+                    service::bom::cost_bom(svc, u, root, Some("10"), None)
+                        .await
+                        .unwrap()
+                })
+                .await,
+            ),
+            (
+                "cost (catalog unchanged)",
                 self.time(|| async move {
                     service::bom::cost_bom(svc, u, root, Some("10"), None)
                         .await

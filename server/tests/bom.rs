@@ -29,14 +29,20 @@ async fn unit(app: &TestApp, code: &str) -> i64 {
 /// An item; `attrs` is its JSON attribute list.
 async fn item(app: &TestApp, code: &str, kind: &str, unit_id: i64, cost: i64, attrs: &str) -> i64 {
     let search = format!("{} {} part", code.to_lowercase(), code.to_lowercase());
-    exec(
+    let id = exec(
         app,
         &format!(
             "INSERT INTO items (code, name, search_text, kind, unit_id, standard_cost_minor, attributes, created_at, updated_at) \
              VALUES ('{code}', '{code} part', '{search}', '{kind}', {unit_id}, {cost}, '{attrs}', 0, 0) RETURNING id"
         ),
     )
-    .await
+    .await;
+    // Written by plain SQL, so indexed for search as the server does at start.
+    let mut c = app.svc.db.write.acquire().await.unwrap();
+    service::master::search::index_missing(&mut c)
+        .await
+        .unwrap();
+    id
 }
 
 async fn work_centre(app: &TestApp, code: &str, kind: &str, rate: i64, archived: bool) -> i64 {
@@ -411,6 +417,8 @@ on_both!(
                 line(1, "NOPE", "1", 0),
                 line(2, "FELT", "-1", 0),
                 felt_purple,
+                // A bad quantity does not hide an unknown item on its line.
+                line(4, "GONE", "0", 0),
             ],
             vec![op(1, "WC-OLD", "0", "1")],
         );
@@ -426,6 +434,8 @@ on_both!(
             "lines[0].component",
             "lines[1].qty",
             "lines[2].attrs[0].source.value",
+            "lines[3].component",
+            "lines[3].qty",
             "operations[0].work_centre",
         ] {
             assert!(fields.contains(&f), "{f} missing from {fields:?}");
@@ -845,6 +855,83 @@ on_both!(
             let refused = if sp == 422 { vp } else { vq };
             assert_eq!(refused["issues"][0]["kind"], "cycle", "{refused}");
         }
+        app.finish().await;
+    }
+);
+
+on_both!(
+    cached_catalogs_follow_every_change,
+    |app: TestApp| async move {
+        // Explosion and cost of a stored BOM reuse its loaded catalog while
+        // the catalog is unchanged (service/src/bom/cache.rs). A change by
+        // any path — plain SQL, a BOM save, another server process on the
+        // same database — must show on the next read of every process.
+        let w = app.login("warehouse").await;
+        let p = three_levels(&app, &w).await;
+        let other = TestApp::spawn_on(app.db_url.clone(), None, None).await;
+        let w2 = other.login("warehouse").await;
+        let cost_path = format!("/api/v1/warehouse/bom/{}/cost?qty=10", p.bear);
+        let total = |v: &Value| v["total"]["total_minor"].as_i64().unwrap();
+        let fabric = |v: &Value| {
+            v["requirements"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["item"] == "FABRIC")
+                .map(|r| r["total_qty"].clone())
+                .unwrap()
+        };
+        for c in [&w, &w2] {
+            let (s, v) = get(c, &cost_path).await;
+            assert_eq!((s, total(&v)), (200, 5590), "{v}");
+            // Read twice: the second answer comes from the cache, alike.
+            let (s, v) = get(c, &cost_path).await;
+            assert_eq!((s, total(&v)), (200, 5590), "{v}");
+        }
+        assert!(!app.svc.bom_cache.is_empty() && !other.svc.bom_cache.is_empty());
+
+        // A standard cost changed by plain SQL: FABRIC 5.72 m × 1.00 more.
+        exec(
+            &app,
+            "UPDATE items SET standard_cost_minor = 600 WHERE code = 'FABRIC' RETURNING id",
+        )
+        .await;
+        for c in [&w, &w2] {
+            let (_, v) = get(c, &cost_path).await;
+            assert_eq!(total(&v), 5590 + 572, "{v}");
+        }
+        // A labour rate: PANEL's 16 cutting minutes at 12.00 instead of 6.00 an hour.
+        exec(
+            &app,
+            "UPDATE work_centres SET labour_rate_minor_per_hour = 1200 WHERE code = 'WC-CUT' RETURNING id",
+        )
+        .await;
+        let (_, v) = get(&w2, &cost_path).await;
+        assert_eq!(total(&v), 5590 + 572 + 160, "{v}");
+
+        // A BOM two levels down saved through the other process: PANEL takes
+        // 0.5 m of fabric instead of 0.25, so BEAR needs 22 × 0.5 + 4 %.
+        let explode_path = format!("/api/v1/warehouse/bom/{}/explode?qty=10", p.bear);
+        let (_, before) = get(&w, &explode_path).await;
+        assert_eq!(fabric(&before), json!("5.72"));
+        let (s, panel) = get(&w2, &format!("/api/v1/warehouse/bom/{}", p.panel)).await;
+        assert_eq!(s, 200, "{panel}");
+        let mut edit = panel["form"].clone();
+        edit["revision"] = panel["revision"].clone();
+        edit["lines"][0]["qty"]["qty"] = json!("0.5");
+        let (s, v) = put(
+            &w2,
+            &format!("/api/v1/warehouse/bom/{}", p.panel),
+            Some("panel-half-metre"),
+            edit,
+        )
+        .await;
+        assert_eq!(s, 200, "{v}");
+        for c in [&w, &w2] {
+            let (_, after) = get(c, &explode_path).await;
+            assert_eq!(fabric(&after), json!("11.44"), "{after}");
+        }
+        other.finish().await;
         app.finish().await;
     }
 );

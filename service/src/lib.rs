@@ -33,6 +33,8 @@ pub struct Services {
     pub config: Arc<Config>,
     pub events: events::Events,
     pub user_cache: Arc<auth::UserCache>,
+    /// Stored BOMs with their catalogs, while the catalog is unchanged.
+    pub bom_cache: Arc<bom::CatalogCache>,
 }
 
 impl Services {
@@ -42,6 +44,7 @@ impl Services {
             config: Arc::new(config),
             events: events::Events::new(),
             user_cache: Arc::new(auth::UserCache::default()),
+            bom_cache: Arc::new(bom::CatalogCache::default()),
         }
     }
 }

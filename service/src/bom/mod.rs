@@ -3,6 +3,7 @@
 //! saves, and what orders need (the current version, freezing it). The
 //! master tables are read directly here ([`catalog`]).
 
+mod cache;
 mod catalog;
 mod check;
 mod orders;
@@ -10,6 +11,7 @@ mod read;
 mod rows;
 mod save;
 
+pub use cache::CatalogCache;
 pub use catalog::MINUTES_PER_COLOUR_CHANGE;
 pub use orders::{current_bom_for_item, freeze};
 pub(crate) use read::current_form;

@@ -2,10 +2,12 @@
 //! needs, the version history, the variant grid, where-used, explosion and
 //! cost roll-up. Each checks VIEW on warehouse first.
 
-use super::catalog::{self, items_by_codes, Loaded};
+use super::cache::stored;
+use super::catalog::{items_by_codes, Loaded};
 use super::rows::{decode_body, BomRow, BOM_COLUMNS};
 use crate::db::Db;
 use crate::error::{DbContext, Result};
+use crate::master::search::{self, Bind};
 use crate::Services;
 use domain::auth::CurrentUser;
 use domain::bom::{
@@ -57,7 +59,8 @@ pub(crate) async fn current_form(
 }
 
 /// The current BOMs whose item, or one of whose components, matches `q`
-/// (code or name, any part), by item code.
+/// as master-data search does (a code prefix, or the start of a word of
+/// the name; through the search index, archived items too), by item code.
 pub async fn list(
     svc: &Services,
     user: &CurrentUser,
@@ -78,27 +81,40 @@ pub async fn list(
     if q.is_some_and(|q| q.chars().count() > 100) {
         return Err(AppError::field("q", "at most 100 characters").into());
     }
-    let filter = if q.is_some() {
-        " AND (i.search_text LIKE $1 ESCAPE '\\' OR EXISTS (SELECT 1 FROM bom_components bc \
-           JOIN items c ON c.id = bc.component_item_id WHERE bc.bom_id = b.id \
-           AND c.search_text LIKE $1 ESCAPE '\\'))"
-    } else {
-        ""
+    if q.is_some_and(|q| q.chars().any(char::is_control)) {
+        return Err(AppError::field("q", "remove control characters").into());
+    }
+    let (filter, binds) = match q {
+        None => (String::new(), Vec::new()),
+        Some(q) => {
+            // The same parameters twice: both backends number them alike.
+            let (tails, binds) = search::condition("items", &q.to_lowercase(), true, 1);
+            let found = format!("SELECT t.record_id FROM search_tails t WHERE {tails}");
+            (
+                format!(
+                    " AND (b.item_id IN ({found}) OR EXISTS (SELECT 1 FROM bom_components bc \
+                     WHERE bc.bom_id = b.id AND bc.component_item_id IN ({found})))"
+                ),
+                binds,
+            )
+        }
     };
     let from =
         format!("FROM boms b JOIN items i ON i.id = b.item_id WHERE b.is_current = 1{filter}");
-    let pattern = q.map(|q| crate::rows::like_contains(&q.to_lowercase()));
     let count_sql = format!("SELECT COUNT(*) {from}");
     let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
     let page_sql =
         format!("SELECT {SUMMARY_COLUMNS} {from} ORDER BY i.code LIMIT {limit} OFFSET {offset}");
     let mut page = sqlx::query_as::<_, BomRow>(&page_sql);
-    if let Some(p) = &pattern {
-        count = count.bind(p.clone());
-        page = page.bind(p.clone());
+    for b in &binds {
+        (count, page) = match b {
+            Bind::Text(t) => (count.bind(t.clone()), page.bind(t.clone())),
+            Bind::Int(i) => (count.bind(*i), page.bind(*i)),
+        };
     }
-    let total = count.fetch_one(&svc.db.read).await.ctx("count BOMs")?;
-    let rows = page.fetch_all(&svc.db.read).await.ctx("list BOMs")?;
+    let mut conn = svc.db.read.acquire().await.ctx("acquire connection")?;
+    let total = count.fetch_one(&mut *conn).await.ctx("count BOMs")?;
+    let rows = page.fetch_all(&mut *conn).await.ctx("list BOMs")?;
     Ok(BomPage {
         items: rows.iter().map(BomRow::summary).collect(),
         total,
@@ -141,18 +157,10 @@ pub(super) fn view(row: &BomRow, bom: &Bom, loaded: &Loaded) -> Result<BomView> 
     })
 }
 
-async fn stored(db: &Db, id: i64) -> Result<(BomRow, Bom, Loaded)> {
-    let mut conn = db.read.acquire().await.ctx("acquire connection")?;
-    let row = row(&mut conn, id).await?;
-    let bom = row.bom()?;
-    let loaded = catalog::load(&mut conn, &bom).await?;
-    Ok((row, bom, loaded))
-}
-
 pub async fn get(svc: &Services, user: &CurrentUser, id: i64) -> Result<BomView> {
     user.require(Module::Warehouse, Action::View)?;
-    let (row, bom, loaded) = stored(&svc.db, id).await?;
-    view(&row, &bom, &loaded)
+    let s = stored(&svc.db, &svc.bom_cache, id).await?;
+    view(&s.row, &s.bom, &s.loaded)
 }
 
 /// Every version of the BOM that `id` is a version of, newest first.
@@ -193,8 +201,8 @@ pub async fn explode_bom(
 ) -> Result<Explosion> {
     user.require(Module::Warehouse, Action::View)?;
     let (qty, variant) = (parse_qty(qty)?, parse_variant(variant)?);
-    let (_, bom, loaded) = stored(&svc.db, id).await?;
-    Ok(explode(&loaded.catalog, &bom.item, &variant, qty)?)
+    let s = stored(&svc.db, &svc.bom_cache, id).await?;
+    Ok(explode(&s.loaded.catalog, &s.bom.item, &variant, qty)?)
 }
 
 pub async fn cost_bom(
@@ -206,8 +214,8 @@ pub async fn cost_bom(
 ) -> Result<CostRollup> {
     user.require(Module::Warehouse, Action::View)?;
     let (qty, variant) = (parse_qty(qty)?, parse_variant(variant)?);
-    let (_, bom, loaded) = stored(&svc.db, id).await?;
-    Ok(cost_rollup(&loaded.catalog, &bom.item, &variant, qty)?)
+    let s = stored(&svc.db, &svc.bom_cache, id).await?;
+    Ok(cost_rollup(&s.loaded.catalog, &s.bom.item, &variant, qty)?)
 }
 
 /// Every combination of the attributes' values, in attribute order.
