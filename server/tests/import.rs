@@ -430,7 +430,8 @@ on_both!(
         X-BEAR,X-BODY,1,,colour,\n\
         X-BEAR,X-NOPE,0,abc,,\n\
         X-BEAR,X-EYE,1,,size,\n\
-        X-BEAR,X-STUFF,-1,,,\n";
+        X-BEAR,X-STUFF,-1,,,\n\
+        bad code!,X-EYE,1,xyz,,\n";
         for query in ["", "?dry_run=false"] {
             let (s, v) = csv(&w, BOMS, query, None, file).await;
             assert_eq!(s, 422, "{v}");
@@ -445,10 +446,27 @@ on_both!(
             );
             assert_eq!(message_at(&v, 6, "follows"), "X-EYE has no attribute size");
             assert!(problems(&v).contains(&(7, "qty_per".to_string())), "{v}");
+            // Every bad value of a row, not only the first: row 5's scrap
+            // does not read, and its component and quantity are still
+            // checked; row 8's parent does not read, and its scrap is still
+            // checked.
+            assert_eq!(message_at(&v, 5, "component"), "there is no item X-NOPE");
+            assert_eq!(message_at(&v, 5, "qty_per"), "must be more than zero");
+            let row = |n: i64| -> Vec<String> {
+                let mut f: Vec<String> = problems(&v)
+                    .into_iter()
+                    .filter(|(r, _)| *r == n)
+                    .map(|(_, f)| f)
+                    .collect();
+                f.sort();
+                f
+            };
+            assert_eq!(row(5), ["component", "qty_per", "scrap_percent"], "{v}");
+            assert_eq!(row(8), ["parent", "scrap_percent"], "{v}");
             assert_eq!(footprint(&app).await, before, "{query} wrote something");
         }
         // The save's own findings: an unknown component or parent, a zero
-        // quantity (a value that does not read hides the line's other checks).
+        // quantity.
         let file = "parent,component,qty_per\nX-BEAR,X-NOPE,1\nX-BEAR,X-EYE,0\nX-NOPE,X-EYE,1\n";
         let (s, v) = csv(&w, BOMS, "", None, file).await;
         assert_eq!(s, 422, "{v}");

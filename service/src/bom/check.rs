@@ -155,6 +155,54 @@ fn parse_leniently(form: &BomInput) -> Result<Parsed, BomIssue> {
     Ok((bom, issues, failed_lines, places))
 }
 
+/// The components of lines that did not parse (a bad quantity, say), still
+/// checked: an unknown, archived or self-referring item must not hide
+/// behind another problem of its line. `parsed` holds the indexes of the
+/// lines that parsed; a component that is not a code was reported by the
+/// parse.
+async fn unparsed_components(
+    conn: &mut AnyConnection,
+    form: &BomInput,
+    parent: &str,
+    parsed: &[usize],
+) -> Result<Vec<BomIssue>> {
+    let unparsed: Vec<(usize, String)> = (0..form.lines.len())
+        .filter(|i| !parsed.contains(i))
+        .filter_map(|i| {
+            let code = Code::parse("component", &form.lines[i].component).ok()?;
+            Some((i, code.into_string()))
+        })
+        .collect();
+    if unparsed.is_empty() {
+        return Ok(vec![]);
+    }
+    let codes: Vec<&str> = unparsed.iter().map(|(_, c)| c.as_str()).collect();
+    let found = catalog::items_by_codes(conn, &codes).await?;
+    let mut out = Vec::new();
+    for (i, code) in unparsed {
+        let line = &form.lines[i];
+        let (kind, message) = match found.iter().find(|r| r.code == code) {
+            _ if code == parent => (
+                IssueKind::SelfComponent,
+                format!("{code} cannot be a component of itself"),
+            ),
+            None => (IssueKind::MissingItem, format!("there is no item {code}")),
+            Some(r) if r.archived_at.is_some() => {
+                (IssueKind::ArchivedItem, format!("{code} is archived"))
+            }
+            Some(_) => continue,
+        };
+        out.push(BomIssue {
+            kind,
+            line: Some(line.line_no),
+            operation: None,
+            field: format!("lines[{i}].component"),
+            message,
+        });
+    }
+    Ok(out)
+}
+
 /// Checks `form` against the database as `conn` sees it.
 pub(super) async fn check(conn: &mut AnyConnection, form: &BomInput) -> Result<Checked> {
     let (bom, mut issues, failed_lines, places) = match parse_leniently(form) {
@@ -187,6 +235,7 @@ pub(super) async fn check(conn: &mut AnyConnection, form: &BomInput) -> Result<C
                 i
             }),
     );
+    issues.extend(unparsed_components(conn, form, &bom.item, &places.lines).await?);
     issues.sort_by_key(|i| form_order(&i.field));
     Ok(Checked {
         bom,

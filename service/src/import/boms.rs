@@ -43,6 +43,9 @@ pub(super) const COLUMNS: &[Column] = &[
 struct LineMeta {
     row: u32,
     follows: usize,
+    /// Columns whose values did not read (already reported; the line
+    /// carries stand-ins for them).
+    failed: Vec<&'static str>,
 }
 
 /// The rows of one parent.
@@ -124,21 +127,28 @@ fn rules_cell(s: &str, follow: bool) -> std::result::Result<Vec<AttrRule>, Strin
 }
 
 /// Reads the records as BOM lines grouped by parent (in order of first
-/// appearance); a problem for each value that does not read. Values the
-/// save checks (codes, quantities, attributes) are left to it.
+/// appearance); a problem for each value that does not read, every one of
+/// a row's. Values the save checks (codes, quantities, attributes) are
+/// left to it, and so that a row with a value that does not read still has
+/// its others checked (its component, say), it goes to the save with a
+/// stand-in for each such value (quantity 1, no scrap, no rules); the
+/// save's issues about the stand-ins are not reported twice.
 pub(super) fn map(records: &[Record], errors: &mut Vec<RowError>) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
     for r in records {
-        let parent = match Code::parse("parent", r.text(COLUMNS, "parent")) {
-            Ok(c) => c.into_string(),
-            Err(e) => {
-                let m = e.field_error().map_or(e.to_string(), |f| f.message.clone());
-                errors.push(problem(r.row, "parent", m));
-                continue;
-            }
+        let mut failed: Vec<&'static str> = Vec::new();
+        let mut fail = |column: &'static str, m: String| {
+            failed.push(column);
+            errors.push(problem(r.row, column, m));
         };
-        let before = errors.len();
-        let mut fail = |column: &str, m: String| errors.push(problem(r.row, column, m));
+        let parent = Code::parse("parent", r.text(COLUMNS, "parent"))
+            .map(Code::into_string)
+            .map_err(|e| {
+                fail(
+                    "parent",
+                    e.field_error().map_or(e.to_string(), |f| f.message.clone()),
+                )
+            });
         let qty = qty_cell(r.text(COLUMNS, "qty_per")).map_err(|m| fail("qty_per", m));
         let scrap_bp =
             scrap_cell(r.text(COLUMNS, "scrap_percent")).map_err(|m| fail("scrap_percent", m));
@@ -151,6 +161,9 @@ pub(super) fn map(records: &[Record], errors: &mut Vec<RowError>) -> Vec<Group> 
         };
         let follows = rules_cell(r.text(COLUMNS, "follows"), true).map_err(|m| fail("follows", m));
         let fixed = rules_cell(r.text(COLUMNS, "fixed"), false).map_err(|m| fail("fixed", m));
+        let Ok(parent) = parent else {
+            continue;
+        };
         let at = match groups.iter().position(|g| g.parent == parent) {
             Some(i) => i,
             None => {
@@ -164,32 +177,35 @@ pub(super) fn map(records: &[Record], errors: &mut Vec<RowError>) -> Vec<Group> 
             }
         };
         let g = &mut groups[at];
-        let (Ok(qty), Ok(scrap_bp), Ok(line_no), Ok(mut attrs), Ok(fixed)) =
-            (qty, scrap_bp, line_no, follows, fixed)
-        else {
-            continue;
-        };
-        debug_assert_eq!(errors.len(), before);
+        let mut attrs = follows.unwrap_or_default();
         let follows = attrs.len();
-        attrs.extend(fixed);
+        attrs.extend(fixed.unwrap_or_default());
         let place = g.meta.len() as u32 + 1;
         g.lines.push(BomLineInput {
-            line_no: line_no.unwrap_or(place),
+            // A stand-in number no other line has.
+            line_no: match line_no {
+                Ok(n) => n.unwrap_or(place),
+                Err(()) => u32::MAX - place,
+            },
             component: r.text(COLUMNS, "component").to_string(),
-            qty,
-            scrap_bp,
+            qty: qty.unwrap_or(QtyRuleInput::Fixed { qty: "1".into() }),
+            scrap_bp: scrap_bp.unwrap_or(0),
             attrs,
         });
         g.meta.push(LineMeta {
             row: r.row,
             follows,
+            failed,
         });
     }
     groups
 }
 
-/// A save's issue as a problem at its row and column.
-fn at_row(g: &Group, issue: &BomIssue) -> RowError {
+/// A save's issue as a problem at its row and column; none for an issue
+/// about a stand-in for a value that did not read (reported already). An
+/// issue of a row's attribute rules is left out too when either rule
+/// column did not read (a missing rule may be one that did not read).
+fn at_row(g: &Group, issue: &BomIssue) -> Option<RowError> {
     let f = issue.field.as_str();
     let line = f
         .strip_prefix("lines[")
@@ -220,7 +236,13 @@ fn at_row(g: &Group, issue: &BomIssue) -> RowError {
         } else {
             "row"
         };
-        return problem(meta.row, column, issue.message.clone());
+        let stand_in = meta.failed.contains(&column)
+            || (matches!(column, "follows" | "fixed")
+                && meta
+                    .failed
+                    .iter()
+                    .any(|c| matches!(*c, "follows" | "fixed")));
+        return (!stand_in).then(|| problem(meta.row, column, issue.message.clone()));
     }
     let message = if f.starts_with("operations") {
         format!("the routing kept from its BOM ({f}): {}", issue.message)
@@ -232,7 +254,7 @@ fn at_row(g: &Group, issue: &BomIssue) -> RowError {
     } else {
         issue.message.clone()
     };
-    problem(g.first_row, "parent", message)
+    Some(problem(g.first_row, "parent", message))
 }
 
 /// Saves each group's BOM in `tx` through the BOM save; the problems of
@@ -274,7 +296,7 @@ pub(super) async fn save(
             }
         };
         if let Err(issues) = outcome {
-            errors.extend(issues.iter().map(|i| at_row(g, i)));
+            errors.extend(issues.iter().filter_map(|i| at_row(g, i)));
         }
     }
     Ok((created, updated))

@@ -158,8 +158,8 @@ impl TryFrom<ItemRow> for OrderItem {
 }
 
 pub(super) const SELECT_ITEM: &str =
-    "SELECT i.id, i.code, i.name, u.code AS unit, i.attributes, i.archived_at \
-    FROM items i JOIN units u ON u.id = i.unit_id";
+    "SELECT x.id, x.code, x.name, u.code AS unit, x.attributes, x.archived_at \
+    FROM items x JOIN units u ON u.id = x.unit_id";
 
 /// `$first, $first+1, …` for `n` bound values.
 pub(super) fn placeholders(first: usize, n: usize) -> String {
@@ -177,7 +177,7 @@ pub(super) async fn items_by_id(
     let mut out = BTreeMap::new();
     for chunk in ids.chunks(500) {
         let sql = format!(
-            "{SELECT_ITEM} WHERE i.id IN ({})",
+            "{SELECT_ITEM} WHERE x.id IN ({})",
             placeholders(1, chunk.len())
         );
         let mut q = sqlx::query_as::<_, ItemRow>(&sql);
