@@ -3,7 +3,7 @@
 //! (`PUT /api/v1/master/embroidery-designs/{id}/file`, raw body).
 
 use super::api::{archive_design, list_designs, save_design};
-use super::shared::{int, split_list, ListState, Pager, SearchBar};
+use super::shared::{int, split_list, ListState, Pager, RowActions, SearchBar};
 use crate::call::{read, Pending};
 use crate::components::{FieldMsg, SubmitButton};
 use crate::toast::{push_toast, ToastKind};
@@ -153,10 +153,7 @@ pub fn DesignsPage() -> impl IntoView {
                                                     </Show>
                                                 </td>
                                                 <td>
-                                                    <Show when=move || can_edit>
-                                                        <button type="button" class="btn" on:click={let rec = rec.clone(); move |_| load(rec.clone())}>"Edit"</button>
-                                                        <button type="button" class="btn" on:click=move |_| archive(id, !archived)>{if archived { "Restore" } else { "Archive" }}</button>
-                                                    </Show>
+                                                    <RowActions can_edit=can_edit archived=archived on_edit=move || load(rec.clone()) on_archive=move |a| archive(id, a) />
                                                 </td>
                                             </tr>
                                         }

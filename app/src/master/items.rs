@@ -2,7 +2,7 @@
 //! (an attribute's name and its values, comma-separated).
 
 use super::api::{archive_item, list_items, save_item};
-use super::shared::{int, split_list, ListState, Pager, SearchBar};
+use super::shared::{int, split_list, ListState, Pager, RowActions, SearchBar};
 use crate::call::{read, Pending};
 use crate::components::{FieldMsg, SubmitButton};
 use crate::toast::{push_toast, ToastKind};
@@ -172,10 +172,7 @@ pub fn ItemsPage() -> impl IntoView {
                                                 <td>{i.code.clone()}</td><td>{i.name.clone()}</td><td>{i.kind.label()}</td>
                                                 <td>{i.unit.clone()}</td><td>{variants}</td>
                                                 <td>
-                                                    <Show when=move || can_edit>
-                                                        <button type="button" class="btn" on:click={let rec = rec.clone(); move |_| load(rec.clone())}>"Edit"</button>
-                                                        <button type="button" class="btn" on:click=move |_| archive(id, !archived)>{if archived { "Restore" } else { "Archive" }}</button>
-                                                    </Show>
+                                                    <RowActions can_edit=can_edit archived=archived on_edit=move || load(rec.clone()) on_archive=move |a| archive(id, a) />
                                                 </td>
                                             </tr>
                                         }

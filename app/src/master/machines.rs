@@ -3,7 +3,7 @@
 //! and number of heads (both or neither).
 
 use super::api::{archive_machine, list_machine_records, list_work_centres, save_machine};
-use super::shared::{ListState, Pager, SearchBar};
+use super::shared::{ListState, Pager, RowActions, SearchBar};
 use crate::call::{read, Pending};
 use crate::components::{FieldMsg, SubmitButton};
 use crate::toast::{push_toast, ToastKind};
@@ -204,10 +204,7 @@ pub fn MachinesPage() -> impl IntoView {
                                                 <td class="num" data-testid="stitches-per-minute">{count(m.stitches_per_minute)}</td>
                                                 <td class="num" data-testid="heads">{count(m.heads)}</td>
                                                 <td>
-                                                    <Show when=move || can_edit>
-                                                        <button type="button" class="btn" on:click={let rec = rec.clone(); move |_| load(rec.clone())}>"Edit"</button>
-                                                        <button type="button" class="btn" on:click=move |_| archive(id, !archived)>{if archived { "Restore" } else { "Archive" }}</button>
-                                                    </Show>
+                                                    <RowActions can_edit=can_edit archived=archived on_edit=move || load(rec.clone()) on_archive=move |a| archive(id, a) />
                                                 </td>
                                             </tr>
                                         }

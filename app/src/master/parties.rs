@@ -4,7 +4,7 @@ use super::api::{
     archive_customer, archive_supplier, list_customers, list_suppliers, save_customer,
     save_supplier,
 };
-use super::shared::{int, ListState, Pager, SearchBar};
+use super::shared::{int, ListState, Pager, RowActions, SearchBar};
 use crate::call::{read, Pending};
 use crate::components::{FieldMsg, SubmitButton};
 use crate::toast::{push_toast, ToastKind};
@@ -176,10 +176,7 @@ fn PartiesPage(supplier: bool) -> impl IntoView {
                                                 <td>{p.code.clone()}</td><td>{p.name.clone()}</td><td>{p.email.clone()}</td><td>{p.phone.clone()}</td>
                                                 {supplier.then(|| view! { <td>{format!("{} days", p.lead_time_days)}</td> })}
                                                 <td>
-                                                    <Show when=move || can_edit>
-                                                        <button type="button" class="btn" on:click={let rec = rec.clone(); move |_| load(rec.clone())}>"Edit"</button>
-                                                        <button type="button" class="btn" on:click=move |_| archive(id, !archived)>{if archived { "Restore" } else { "Archive" }}</button>
-                                                    </Show>
+                                                    <RowActions can_edit=can_edit archived=archived on_edit=move || load(rec.clone()) on_archive=move |a| archive(id, a) />
                                                 </td>
                                             </tr>
                                         }

@@ -90,3 +90,21 @@ pub fn split_list(s: &str) -> Vec<String> {
         .filter(|v| !v.is_empty())
         .collect()
 }
+
+/// A list row's Edit and Archive / Restore buttons, for those who may edit.
+/// `on_archive` gets `true` to archive, `false` to restore.
+#[component]
+pub fn RowActions<E, A>(can_edit: bool, archived: bool, on_edit: E, on_archive: A) -> impl IntoView
+where
+    E: Fn() + Send + Sync + 'static,
+    A: Fn(bool) + Send + Sync + 'static,
+{
+    can_edit.then(|| {
+        view! {
+            <button type="button" class="btn" on:click=move |_| on_edit()>"Edit"</button>
+            <button type="button" class="btn" on:click=move |_| on_archive(!archived)>
+                {if archived { "Restore" } else { "Archive" }}
+            </button>
+        }
+    })
+}

@@ -2,7 +2,7 @@
 //! (hours per weekday), the day's start, holidays and closures.
 
 use super::api::{archive_work_centre, list_work_centres, save_work_centre};
-use super::shared::{int, split_list, ListState, Pager, SearchBar};
+use super::shared::{int, split_list, ListState, Pager, RowActions, SearchBar};
 use crate::call::{read, Pending};
 use crate::components::{FieldMsg, SubmitButton};
 use crate::toast::{push_toast, ToastKind};
@@ -200,10 +200,7 @@ pub fn WorkCentresPage() -> impl IntoView {
                                                 <td>{w.code.clone()}</td><td>{w.name.clone()}</td><td>{w.kind.clone()}</td>
                                                 <td>{w.parallel_capacity}</td><td>{hours}</td>
                                                 <td>
-                                                    <Show when=move || can_edit>
-                                                        <button type="button" class="btn" on:click={let rec = rec.clone(); move |_| load(rec.clone())}>"Edit"</button>
-                                                        <button type="button" class="btn" on:click=move |_| archive(id, !archived)>{if archived { "Restore" } else { "Archive" }}</button>
-                                                    </Show>
+                                                    <RowActions can_edit=can_edit archived=archived on_edit=move || load(rec.clone()) on_archive=move |a| archive(id, a) />
                                                 </td>
                                             </tr>
                                         }
