@@ -103,7 +103,17 @@ pub(crate) async fn section(a: &crate::Args) -> String {
     report.push_str(&probe.breakdown().await);
     let (guard, base) = crate::spawn_server(&a.server_bin, &seeded.url);
     let floor = crate::bom_floor::start_bom_floor(&seeded.url).await;
-    report.push_str(&rest_rows(&base, &floor, seeded.root_bom, a.bom_clients, a.seconds).await);
+    report.push_str(
+        &rest_rows(
+            &base,
+            &floor,
+            seeded.root_bom,
+            a.bom_clients,
+            a.seconds,
+            &seeded.svc.db.write,
+        )
+        .await,
+    );
     drop(guard);
     report
 }
