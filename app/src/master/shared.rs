@@ -101,10 +101,12 @@ where
 {
     can_edit.then(|| {
         view! {
-            <button type="button" class="btn" on:click=move |_| on_edit()>"Edit"</button>
-            <button type="button" class="btn" on:click=move |_| on_archive(!archived)>
-                {if archived { "Restore" } else { "Archive" }}
-            </button>
+            <div class="row-actions">
+                <button type="button" class="btn" on:click=move |_| on_edit()>"Edit"</button>
+                <button type="button" class="btn" on:click=move |_| on_archive(!archived)>
+                    {if archived { "Restore" } else { "Archive" }}
+                </button>
+            </div>
         }
     })
 }
