@@ -259,6 +259,16 @@ impl<'a> Probe<'a> {
         let (svc, u, root) = (&self.seeded.svc, &self.user, self.seeded.root_bom);
         let rows = [
             (
+                "explode, nothing kept (the first read since start)",
+                self.time(|| async move {
+                    svc.bom_cache.clear_all();
+                    service::bom::explode_bom(svc, u, root, Some("10"), None)
+                        .await
+                        .unwrap()
+                })
+                .await,
+            ),
+            (
                 "explode, cold (catalog loaded afresh: the first read after any change)",
                 self.time(|| async move {
                     svc.bom_cache.clear();

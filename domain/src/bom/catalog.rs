@@ -5,6 +5,7 @@
 use super::model::Bom;
 use crate::master::{Attribute, Design, EmbroideryMachine, ItemKind, Qty};
 use rustc_hash::FxHashMap;
+use std::sync::Arc;
 
 /// What a BOM needs to know about an item.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,7 +44,8 @@ pub trait Catalog {
 #[derive(Debug, Clone, Default)]
 pub struct MemCatalog {
     pub items: FxHashMap<String, ItemInfo>,
-    pub boms: FxHashMap<String, Bom>,
+    /// Shared, so a service can keep decoded BOMs across catalogs.
+    pub boms: FxHashMap<String, Arc<Bom>>,
     pub work_centres: FxHashMap<String, WorkCentreInfo>,
     pub designs: FxHashMap<String, Design>,
     pub machines: FxHashMap<String, EmbroideryMachine>,
@@ -52,6 +54,10 @@ pub struct MemCatalog {
 
 impl MemCatalog {
     pub fn add_bom(&mut self, bom: Bom) {
+        self.add_shared_bom(Arc::new(bom));
+    }
+
+    pub fn add_shared_bom(&mut self, bom: Arc<Bom>) {
         self.boms.insert(bom.item.clone(), bom);
     }
 }
@@ -61,7 +67,7 @@ impl Catalog for MemCatalog {
         self.items.get(code)
     }
     fn bom_for(&self, item: &str) -> Option<&Bom> {
-        self.boms.get(item)
+        self.boms.get(item).map(|b| &**b)
     }
     fn work_centre(&self, code: &str) -> Option<&WorkCentreInfo> {
         self.work_centres.get(code)

@@ -137,7 +137,7 @@ proptest! {
     fn where_used_inverts_explosion(edges in graph()) {
         let n = edges.len();
         let c = catalog(&edges, true);
-        let boms: Vec<Bom> = c.boms.values().cloned().collect();
+        let boms: Vec<Bom> = c.boms.values().map(|b| (**b).clone()).collect();
         for top in 0..n {
             let ex = explode(&c, &code(top), &Variant::new(), Qty::ONE).unwrap();
             for comp in 0..n {
@@ -160,7 +160,7 @@ proptest! {
     #[test]
     fn where_used_ends_on_loops(edges in graph()) {
         let c = catalog(&edges, false);
-        let boms: Vec<Bom> = c.boms.values().cloned().collect();
+        let boms: Vec<Bom> = c.boms.values().map(|b| (**b).clone()).collect();
         for comp in 0..edges.len() {
             let wu = where_used(&boms, &code(comp));
             prop_assert!(wu.uses.len() <= boms.len());

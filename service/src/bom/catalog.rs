@@ -4,12 +4,17 @@
 //! centres, designs and embroidery machines of all their routings. The
 //! result is a [`MemCatalog`] for the domain's checks, explosion and costing.
 
-use super::rows::{DesignRow, ItemRow, MachineRow, ReachedBomRow, WorkCentreRow, ITEM_COLUMNS};
+use super::cache::Bodies;
+use super::rows::{
+    BodyRow, DesignRow, ItemRow, MachineRow, ReachedBomRef, ReachedBomRow, WorkCentreRow,
+    ITEM_COLUMNS,
+};
 use crate::error::{DbContext, Result};
 use domain::bom::{Bom, MemCatalog, RunTime};
 use domain::master::{EmbroideryMachine, Qty};
 use sqlx::AnyConnection;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// Minutes a thread change takes on the embroidery machines (the plant's
 /// figure until it becomes a setting).
@@ -111,20 +116,72 @@ async fn reachable(conn: &mut AnyConnection, seeds: &[i64]) -> Result<Vec<i64>> 
     Ok(out.into_iter().collect())
 }
 
-async fn current_boms(conn: &mut AnyConnection, item_ids: &[i64]) -> Result<Vec<ReachedBomRow>> {
+/// The current BOMs of `item_ids`, by item code, decoded. With `bodies`,
+/// only those whose revision is not kept there are read whole and decoded
+/// (and then kept).
+async fn current_boms(
+    conn: &mut AnyConnection,
+    item_ids: &[i64],
+    bodies: Option<&Bodies>,
+) -> Result<Vec<(i64, String, Arc<Bom>)>> {
     let mut out = Vec::new();
+    let Some(bodies) = bodies else {
+        for chunk in item_ids.chunks(ID_CHUNK) {
+            let sql = format!(
+                "SELECT b.id, i.code AS item_code, b.body FROM boms b JOIN items i ON i.id = b.item_id \
+                 WHERE b.is_current = 1 AND b.item_id IN ({})",
+                id_list(chunk)
+            );
+            let rows = sqlx::query_as::<_, ReachedBomRow>(&sql)
+                .fetch_all(&mut *conn)
+                .await
+                .ctx("read reachable BOMs")?;
+            for r in rows {
+                let bom = Arc::new(super::rows::decode_body(r.id, &r.body)?);
+                out.push((r.id, r.item_code, bom));
+            }
+        }
+        return Ok(out);
+    };
+    let mut missing: BTreeMap<i64, String> = BTreeMap::new();
     for chunk in item_ids.chunks(ID_CHUNK) {
         let sql = format!(
-            "SELECT b.id, i.code AS item_code, b.body FROM boms b JOIN items i ON i.id = b.item_id \
+            "SELECT b.id, i.code AS item_code, b.revision FROM boms b JOIN items i ON i.id = b.item_id \
              WHERE b.is_current = 1 AND b.item_id IN ({})",
             id_list(chunk)
         );
-        out.extend(
-            sqlx::query_as::<_, ReachedBomRow>(&sql)
-                .fetch_all(&mut *conn)
-                .await
-                .ctx("read reachable BOMs")?,
+        let refs = sqlx::query_as::<_, ReachedBomRef>(&sql)
+            .fetch_all(&mut *conn)
+            .await
+            .ctx("read reachable BOMs")?;
+        for r in refs {
+            match bodies.get(r.id, r.revision) {
+                Some(bom) => out.push((r.id, r.item_code, bom)),
+                None => {
+                    missing.insert(r.id, r.item_code);
+                }
+            }
+        }
+    }
+    let ids: Vec<i64> = missing.keys().copied().collect();
+    for chunk in ids.chunks(ID_CHUNK) {
+        // The revision read with the body: a save in between gives a newer
+        // body, kept under its own revision.
+        let sql = format!(
+            "SELECT id, revision, body FROM boms WHERE id IN ({})",
+            id_list(chunk)
         );
+        let rows = sqlx::query_as::<_, BodyRow>(&sql)
+            .fetch_all(&mut *conn)
+            .await
+            .ctx("read BOM bodies")?;
+        for r in rows {
+            let bom = Arc::new(super::rows::decode_body(r.id, &r.body)?);
+            bodies.put(r.id, r.revision, bom.clone());
+            if let Some(code) = missing.remove(&r.id) {
+                out.push((r.id, code, bom));
+            }
+        }
     }
     Ok(out)
 }
@@ -153,7 +210,11 @@ where
 
 /// The catalog for `root` (a form being checked or a stored version): it
 /// stands in as its item's BOM, so explosion uses this version.
-pub(super) async fn load(conn: &mut AnyConnection, root: &Bom) -> Result<Loaded> {
+pub(super) async fn load(
+    conn: &mut AnyConnection,
+    root: &Bom,
+    bodies: Option<&Bodies>,
+) -> Result<Loaded> {
     let mut loaded = Loaded {
         catalog: MemCatalog {
             minutes_per_colour_change: MINUTES_PER_COLOUR_CHANGE,
@@ -184,10 +245,9 @@ pub(super) async fn load(conn: &mut AnyConnection, root: &Bom) -> Result<Loaded>
         loaded.catalog.items.insert(row.code.clone(), row.info()?);
         loaded.items.insert(row.code.clone(), row);
     }
-    for r in current_boms(conn, &reach).await? {
-        let bom = super::rows::decode_body(r.id, &r.body)?;
-        loaded.bom_ids.insert(r.item_code.clone(), r.id);
-        loaded.catalog.boms.insert(r.item_code, bom);
+    for (id, item_code, bom) in current_boms(conn, &reach, bodies).await? {
+        loaded.bom_ids.insert(item_code.clone(), id);
+        loaded.catalog.boms.insert(item_code, bom);
     }
     loaded.catalog.add_bom(root.clone());
 

@@ -221,7 +221,7 @@ pub(super) async fn check(conn: &mut AnyConnection, form: &BomInput) -> Result<C
             })
         }
     };
-    let loaded = catalog::load(conn, &bom).await?;
+    let loaded = catalog::load(conn, &bom, None).await?;
     issues.extend(
         validate(&bom, &loaded.catalog)
             .into_iter()

@@ -67,6 +67,22 @@ pub(super) fn decode_body(id: i64, body: &str) -> Result<Bom> {
         .map_err(|e| ServiceError::Internal(format!("BOM row {id}: unreadable body: {e}")))
 }
 
+/// A current BOM reached from the one at hand: its row, item and revision.
+#[derive(Debug, Clone, FromRow)]
+pub(super) struct ReachedBomRef {
+    pub id: i64,
+    pub item_code: String,
+    pub revision: i64,
+}
+
+/// A BOM's body at a revision.
+#[derive(Debug, Clone, FromRow)]
+pub(super) struct BodyRow {
+    pub id: i64,
+    pub revision: i64,
+    pub body: String,
+}
+
 /// A current BOM reached from the one at hand (body and item only).
 #[derive(Debug, Clone, FromRow)]
 pub(super) struct ReachedBomRow {
