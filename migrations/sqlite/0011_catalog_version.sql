@@ -1,6 +1,7 @@
 -- The catalog's version: one counter bumped by triggers in every
 -- transaction that changes what a BOM's explosion, cost or editor reads
--- (units, items, work centres, machines, embroidery designs, BOMs), by any
+-- (units, items, work centres, machines, embroidery designs, BOMs and their
+-- component index), by any
 -- path (the service, the CSV import, seeds and plain SQL alike). The
 -- service keeps the catalogs it has loaded for stored BOMs in memory
 -- (service/src/bom/cache.rs) and reuses one only while this number is the
@@ -102,4 +103,27 @@ END;
 CREATE TRIGGER catalog_version_boms_delete AFTER DELETE ON boms
 BEGIN
     UPDATE catalog_version SET version = version + 1 WHERE id = 1;
+END;
+
+CREATE TRIGGER catalog_version_bom_components_insert AFTER INSERT ON bom_components
+BEGIN
+    UPDATE catalog_version SET version = version + 1 WHERE id = 1;
+END;
+
+CREATE TRIGGER catalog_version_bom_components_update AFTER UPDATE ON bom_components
+BEGIN
+    UPDATE catalog_version SET version = version + 1 WHERE id = 1;
+END;
+
+CREATE TRIGGER catalog_version_bom_components_delete AFTER DELETE ON bom_components
+BEGIN
+    UPDATE catalog_version SET version = version + 1 WHERE id = 1;
+END;
+
+-- Decoded BOM bodies are kept by (id, revision) (service/src/bom/cache.rs):
+-- a body never changes without its revision.
+CREATE TRIGGER boms_body_needs_revision BEFORE UPDATE OF body ON boms
+WHEN NEW.body <> OLD.body AND NEW.revision = OLD.revision
+BEGIN
+    SELECT RAISE(ABORT, 'boms.body changed without a new revision');
 END;

@@ -419,6 +419,8 @@ on_both!(
                 felt_purple,
                 // A bad quantity does not hide an unknown item on its line.
                 line(4, "GONE", "0", 0),
+                // Nor a bad line number a component that is not a code.
+                line(0, "not a code!", "1", 0),
             ],
             vec![op(1, "WC-OLD", "0", "1")],
         );
@@ -436,6 +438,8 @@ on_both!(
             "lines[2].attrs[0].source.value",
             "lines[3].component",
             "lines[3].qty",
+            "lines[4].line_no",
+            "lines[4].component",
             "operations[0].work_centre",
         ] {
             assert!(fields.contains(&f), "{f} missing from {fields:?}");
@@ -931,6 +935,28 @@ on_both!(
             let (_, after) = get(c, &explode_path).await;
             assert_eq!(fabric(&after), json!("11.44"), "{after}");
         }
+        // Decoded bodies are kept by (id, revision): the database refuses a
+        // body changed without a new revision.
+        let bad = sqlx::query("UPDATE boms SET body = '{}' WHERE id = $1")
+            .bind(p.bear)
+            .execute(&app.svc.db.write)
+            .await;
+        assert!(bad.is_err(), "a body changed without its revision");
+        // The component index counts as catalog too.
+        let before: i64 = sqlx::query_scalar("SELECT version FROM catalog_version")
+            .fetch_one(&app.svc.db.read)
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM bom_components WHERE bom_id = $1")
+            .bind(p.panel)
+            .execute(&app.svc.db.write)
+            .await
+            .unwrap();
+        let after: i64 = sqlx::query_scalar("SELECT version FROM catalog_version")
+            .fetch_one(&app.svc.db.read)
+            .await
+            .unwrap();
+        assert!(after > before, "{before} -> {after}");
         other.finish().await;
         app.finish().await;
     }

@@ -473,6 +473,14 @@ on_both!(
         assert_eq!(message_at(&v, 2, "component"), "there is no item X-NOPE");
         assert_eq!(message_at(&v, 3, "qty_per"), "must be more than zero");
         assert_eq!(message_at(&v, 4, "parent"), "there is no item X-NOPE");
+        // A fixed rule that does not read does not hide a follows rule
+        // naming an attribute the component lacks.
+        let file = "parent,component,qty_per,follows,fixed\nX-BEAR,X-EYE,1,size,colour\n";
+        let (s, v) = csv(&w, BOMS, "", None, file).await;
+        assert_eq!(s, 422, "{v}");
+        let mut fields: Vec<String> = problems(&v).into_iter().map(|(_, f)| f).collect();
+        fields.sort();
+        assert_eq!(fields, ["fixed", "follows"], "{v}");
         assert_eq!(footprint(&app).await, before);
         app.finish().await;
     }

@@ -156,29 +156,42 @@ fn parse_leniently(form: &BomInput) -> Result<Parsed, BomIssue> {
 }
 
 /// The components of lines that did not parse (a bad quantity, say), still
-/// checked: an unknown, archived or self-referring item must not hide
-/// behind another problem of its line. `parsed` holds the indexes of the
-/// lines that parsed; a component that is not a code was reported by the
-/// parse.
+/// checked: an unknown, archived or self-referring item, or a component
+/// that is not a code, must not hide behind another problem of its line.
+/// `parsed` holds the indexes of the lines that parsed, in order;
+/// `reported` the issues so far.
 async fn unparsed_components(
     conn: &mut AnyConnection,
     form: &BomInput,
     parent: &str,
     parsed: &[usize],
+    reported: &[BomIssue],
 ) -> Result<Vec<BomIssue>> {
-    let unparsed: Vec<(usize, String)> = (0..form.lines.len())
-        .filter(|i| !parsed.contains(i))
-        .filter_map(|i| {
-            let code = Code::parse("component", &form.lines[i].component).ok()?;
-            Some((i, code.into_string()))
-        })
-        .collect();
-    if unparsed.is_empty() {
+    if parsed.len() == form.lines.len() {
         return Ok(vec![]);
+    }
+    let mut out = Vec::new();
+    let mut unparsed: Vec<(usize, String)> = Vec::new();
+    for i in (0..form.lines.len()).filter(|i| parsed.binary_search(i).is_err()) {
+        let line = &form.lines[i];
+        match Code::parse(&format!("lines[{i}].component"), &line.component) {
+            Ok(code) => unparsed.push((i, code.into_string())),
+            // Not a code: reported here unless the line's parse said so.
+            Err(e)
+                if !reported
+                    .iter()
+                    .any(|r| r.field == format!("lines[{i}].component")) =>
+            {
+                out.push(issue(e, Some(line.line_no), None));
+            }
+            Err(_) => {}
+        }
+    }
+    if unparsed.is_empty() {
+        return Ok(out);
     }
     let codes: Vec<&str> = unparsed.iter().map(|(_, c)| c.as_str()).collect();
     let found = catalog::items_by_codes(conn, &codes).await?;
-    let mut out = Vec::new();
     for (i, code) in unparsed {
         let line = &form.lines[i];
         let (kind, message) = match found.iter().find(|r| r.code == code) {
@@ -235,7 +248,8 @@ pub(super) async fn check(conn: &mut AnyConnection, form: &BomInput) -> Result<C
                 i
             }),
     );
-    issues.extend(unparsed_components(conn, form, &bom.item, &places.lines).await?);
+    let more = unparsed_components(conn, form, &bom.item, &places.lines, &issues).await?;
+    issues.extend(more);
     issues.sort_by_key(|i| form_order(&i.field));
     Ok(Checked {
         bom,

@@ -202,9 +202,9 @@ pub(super) fn map(records: &[Record], errors: &mut Vec<RowError>) -> Vec<Group> 
 }
 
 /// A save's issue as a problem at its row and column; none for an issue
-/// about a stand-in for a value that did not read (reported already). An
-/// issue of a row's attribute rules is left out too when either rule
-/// column did not read (a missing rule may be one that did not read).
+/// about a stand-in for a value that did not read (reported already), nor
+/// for a missing attribute rule when either rule column did not read (the
+/// missing rule may be one that did not read).
 fn at_row(g: &Group, issue: &BomIssue) -> Option<RowError> {
     let f = issue.field.as_str();
     let line = f
@@ -236,8 +236,10 @@ fn at_row(g: &Group, issue: &BomIssue) -> Option<RowError> {
         } else {
             "row"
         };
+        // A rule column that did not read stands in as no rules, so a
+        // missing rule (".attrs") may be one of those: not reported.
         let stand_in = meta.failed.contains(&column)
-            || (matches!(column, "follows" | "fixed")
+            || (tail == ".attrs"
                 && meta
                     .failed
                     .iter()
