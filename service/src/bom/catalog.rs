@@ -6,8 +6,7 @@
 
 use super::cache::Bodies;
 use super::rows::{
-    BodyRow, DesignRow, ItemRow, MachineRow, ReachedBomRef, ReachedBomRow, WorkCentreRow,
-    ITEM_COLUMNS,
+    BodyRow, DesignRow, ItemRow, MachineRow, ReachedBomRef, WorkCentreRow, ITEM_COLUMNS,
 };
 use crate::error::{DbContext, Result};
 use domain::bom::{Bom, MemCatalog, RunTime};
@@ -116,32 +115,24 @@ async fn reachable(conn: &mut AnyConnection, seeds: &[i64]) -> Result<Vec<i64>> 
     Ok(out.into_iter().collect())
 }
 
-/// The current BOMs of `item_ids`, by item code, decoded. With `bodies`,
-/// only those whose revision is not kept there are read whole and decoded
-/// (and then kept).
+/// The current BOMs of `item_ids`, by item code, decoded: their rows and
+/// revisions first, then whole and decoded only those whose revision is
+/// not kept in `bodies` (and then kept).
 async fn current_boms(
     conn: &mut AnyConnection,
     item_ids: &[i64],
     bodies: Option<&Bodies>,
 ) -> Result<Vec<(i64, String, Arc<Bom>)>> {
     let mut out = Vec::new();
-    let Some(bodies) = bodies else {
-        for chunk in item_ids.chunks(ID_CHUNK) {
-            let sql = format!(
-                "SELECT b.id, i.code AS item_code, b.body FROM boms b JOIN items i ON i.id = b.item_id \
-                 WHERE b.is_current = 1 AND b.item_id IN ({})",
-                id_list(chunk)
-            );
-            let rows = sqlx::query_as::<_, ReachedBomRow>(&sql)
-                .fetch_all(&mut *conn)
-                .await
-                .ctx("read reachable BOMs")?;
-            for r in rows {
-                let bom = Arc::new(super::rows::decode_body(r.id, &r.body)?);
-                out.push((r.id, r.item_code, bom));
-            }
+    // Without a cache (a save's check), one for this load alone: the same
+    // two reads either way.
+    let scratch;
+    let bodies = match bodies {
+        Some(b) => b,
+        None => {
+            scratch = Bodies::default();
+            &scratch
         }
-        return Ok(out);
     };
     let mut missing: BTreeMap<i64, String> = BTreeMap::new();
     for chunk in item_ids.chunks(ID_CHUNK) {

@@ -83,14 +83,6 @@ pub(super) struct BodyRow {
     pub body: String,
 }
 
-/// A current BOM reached from the one at hand (body and item only).
-#[derive(Debug, Clone, FromRow)]
-pub(super) struct ReachedBomRow {
-    pub id: i64,
-    pub item_code: String,
-    pub body: String,
-}
-
 /// A row of the component index with the codes it joins to: version
 /// `version` of `parent`'s BOM names `component`.
 #[derive(Debug, Clone, FromRow)]
