@@ -118,12 +118,48 @@ fn go(path: &str) {
     let _ = path;
 }
 
+/// The pages served without wasm: plain forms that post to the server
+/// (`server/src/rest/forms.rs`) and work as served, so the first page a user
+/// meets downloads its HTML and the stylesheet only. Opened from inside the
+/// app (a session that ended) they render as any other route and submit
+/// through their server functions.
+pub const NO_WASM_PAGES: [&str; 2] = ["/login", "/reset"];
+
+/// A form post that failed, for the page the server renders in answer: the
+/// message comes from the server, never from the address (an address is
+/// anyone's to write), and what was typed is kept except the password.
+#[derive(Clone, Debug, Default)]
+pub struct FormFailure {
+    pub field: Option<String>,
+    pub message: String,
+    pub username: String,
+}
+
+/// The failed form post this page answers, if any (server side only).
+fn form_failure() -> Option<FormFailure> {
+    use_context::<FormFailure>()
+}
+
+/// What `?reset=done` says after a password was set: a fixed text.
+const RESET_DONE: &str = "Password set. Sign in with it now.";
+
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let username = RwSignal::new(String::new());
+    let failure = form_failure();
+    // Typed before a failed post: the served page's `value` (bind:value
+    // renders none on the server).
+    let typed = failure
+        .as_ref()
+        .map(|f| f.username.clone())
+        .unwrap_or_default();
+    let username = RwSignal::new(typed.clone());
     let password = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
-    let need_code = RwSignal::new(false);
+    let need_code = RwSignal::new(
+        failure
+            .as_ref()
+            .is_some_and(|f| f.field.as_deref() == Some("totp_code")),
+    );
     let pending = Pending::new();
     let query = leptos_router::hooks::use_query_map();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -145,16 +181,19 @@ pub fn LoginPage() -> impl IntoView {
             need_code.set(true);
         }
     });
+    let failed = failure.map(|f| view! { <p class="error-box" role="alert">{f.message}</p> });
     view! {
         <main class="login-page">
             <form class="card login-card" method="post" action="/login" on:submit=on_submit novalidate>
                 <h1>"Shopfloor"</h1>
                 <p class="muted">"Sign in to continue"</p>
-                {move || query.read().get("error").map(|e| view! { <p class="error-box" role="alert">{e}</p> })}
+                {failed}
+                {move || (query.read().get("reset").as_deref() == Some("done"))
+                    .then(|| view! { <p class="notice-box" role="status">{RESET_DONE}</p> })}
                 <input type="hidden" name="next" value=move || query.read().get("next").unwrap_or_default() />
                 <label>
                     "Username"
-                    <input name="username" autocomplete="username" autocapitalize="none" bind:value=username required />
+                    <input name="username" autocomplete="username" autocapitalize="none" value=typed bind:value=username required />
                 </label>
                 <FieldMsg msg=pending.error_for("username") />
                 <label>
@@ -187,16 +226,17 @@ pub fn ResetPage() -> impl IntoView {
         pending.run(
             "Setting your password",
             move |_k| reset_password(token.clone(), pw.clone()),
-            |_| {
-                push_toast(ToastKind::Success, "Password set. Sign in with it now.");
-                go("/login");
-            },
+            |_| go("/login?reset=done"),
         );
     };
+    let failed =
+        form_failure().map(|f| view! { <p class="error-box" role="alert">{f.message}</p> });
     view! {
         <main class="login-page">
-            <form class="card login-card" on:submit=on_submit>
+            <form class="card login-card" method="post" action="/reset" on:submit=on_submit novalidate>
                 <h1>"Choose a new password"</h1>
+                {failed}
+                <input type="hidden" name="token" value=move || query.read().get("token").unwrap_or_default() />
                 <label>
                     "New password (10+ characters)"
                     <input name="password" type="password" autocomplete="new-password" bind:value=password />

@@ -25,6 +25,7 @@ pub mod warehouse;
 
 use components::ConnectionBanner;
 use domain::auth::CurrentUser;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
@@ -42,6 +43,23 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         provide_context(leptos::nonce::Nonce::from_value(n.0));
     }
     let config = serde_json::to_string(&live::client_config()).unwrap_or_default();
+    // The sign-in and reset pages ship no wasm: they are plain forms that
+    // work as served (auth::NO_WASM_PAGES), so a user's first page is the
+    // HTML and the stylesheet only. They register the service worker, whose
+    // install then fetches the app shell in the background while the user
+    // types.
+    #[cfg(feature = "ssr")]
+    let no_wasm = use_context::<http::request::Parts>()
+        .is_some_and(|p| auth::NO_WASM_PAGES.contains(&p.uri.path()));
+    #[cfg(not(feature = "ssr"))]
+    let no_wasm = false;
+    let scripts = if no_wasm {
+        Either::Left(view! {
+            <script nonce=leptos::nonce::use_nonce() inner_html=REGISTER_WORKER></script>
+        })
+    } else {
+        Either::Right(view! { <HydrationScripts options /> })
+    };
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -53,15 +71,21 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="icon" href="/icons/icon-192.png" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
-                <HydrationScripts options />
+                {scripts}
                 <MetaTags />
             </head>
-            <body>
+            // Nothing to hydrate on a page without wasm: ready as served.
+            <body data-hydrated=no_wasm.then_some("true")>
                 <App />
             </body>
         </html>
     }
 }
+
+/// The service worker's registration on a page without wasm (the app's
+/// `live::start` does it everywhere else).
+const REGISTER_WORKER: &str =
+    "if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js');";
 
 #[component]
 pub fn App() -> impl IntoView {

@@ -2,7 +2,8 @@ import { expect, Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'shopfloor-demo';
 
-/** Waits until the WASM app has hydrated, so clicks reach Rust handlers. */
+/** Waits until the WASM app has hydrated, so clicks reach Rust handlers (pages
+ * without wasm, the sign-in and reset forms, are marked ready as served). */
 export async function hydrated(page: Page) {
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20_000 });
 }

@@ -85,8 +85,10 @@ pub fn router_with(
         .route("/api/docs", axum::routing::get(rest::docs::page))
         .merge(ops::routes())
         .merge(pages)
-        // The sign-in form without JavaScript; joins the GET /login page route.
-        .route("/login", axum::routing::post(rest::auth::login_form))
+        // The sign-in and reset forms (those pages ship no wasm); they join
+        // the GET page routes.
+        .route("/login", axum::routing::post(rest::forms::login))
+        .route("/reset", axum::routing::post(rest::forms::reset))
         .layer(axum::extract::DefaultBodyLimit::max(
             rest::extract::BODY_LIMIT_BYTES,
         ))

@@ -31,47 +31,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(totp_disable))
 }
 
-/// The sign-in form posted without JavaScript (or before the page has
-/// hydrated): sets the cookie and redirects, or comes back with the error.
-pub async fn login_form(
-    State(state): State<AppState>,
-    addr: Option<Extension<ClientAddr>>,
-    axum::Form(form): axum::Form<LoginFormIn>,
-) -> axum::response::Response {
-    use axum::response::Redirect;
-    let addr = addr.map(|a| a.0 .0).unwrap_or_else(|| "unknown".into());
-    let input = LoginInput {
-        username: form.username,
-        password: form.password,
-        totp_code: form.totp_code,
-    };
-    let next = domain::safe_path::next_or_home(form.next.as_deref());
-    match service::auth::login(&state.svc, &input, &addr, service::now_ms()).await {
-        Ok((token, _)) => {
-            (cookie_header(&state, Some(&token)), Redirect::to(&next)).into_response()
-        }
-        Err(e) => {
-            let e = e.into_app();
-            let msg: String = e
-                .user_message()
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric() || *c == ' ')
-                .collect();
-            Redirect::to(&format!("/login?error={}", msg.replace(' ', "%20"))).into_response()
-        }
-    }
-}
-
-#[derive(Deserialize)]
-pub struct LoginFormIn {
-    username: String,
-    password: String,
-    #[serde(default)]
-    totp_code: Option<String>,
-    #[serde(default)]
-    next: Option<String>,
-}
-
 /// A new session: the bearer token (also set as the session cookie) and who it is.
 #[derive(Serialize, ToSchema)]
 struct SessionOut {

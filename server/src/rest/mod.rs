@@ -6,6 +6,7 @@ pub mod auth;
 pub mod docs;
 pub mod events;
 pub mod extract;
+pub mod forms;
 pub mod import_export;
 pub mod maintenance;
 pub mod master;
