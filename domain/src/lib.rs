@@ -12,6 +12,7 @@ pub mod maintenance;
 pub mod master;
 pub mod orders;
 pub mod perm;
+pub mod ppic;
 pub mod registry;
 pub mod safe_path;
 pub mod time;

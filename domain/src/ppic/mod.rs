@@ -1,0 +1,38 @@
+//! Production planning and inventory control (PPIC): the lifecycles of
+//! manufacturing orders and their jobs ([`MoStatus`], [`TaskStatus`]),
+//! finite-capacity scheduling on the work centres' shift calendars with
+//! maintenance taken into account ([`schedule()`], [`promise`]), Gantt
+//! moves ([`move_job`]), load against capacity and the bottleneck
+//! ([`load_by_day`], [`bottleneck`]), and the run order of embroidery jobs
+//! that wastes least time on changeovers ([`sequence`]).
+//!
+//! Inside: `state` (the lifecycles), `timeline` (open time and taken slots
+//! of one centre), `board` (where a job fits), `order` (the planning
+//! order), `schedule`, `moves`, `load` and `changeover`.
+//!
+//! All of it is pure: the service loads centres, calendars, maintenance
+//! windows and jobs, calls in here, and stores what comes back.
+
+mod board;
+mod changeover;
+mod load;
+mod moves;
+mod order;
+mod schedule;
+mod state;
+mod timeline;
+
+#[cfg(test)]
+mod tests_moves;
+#[cfg(test)]
+mod tests_props;
+#[cfg(test)]
+mod tests_schedule;
+#[cfg(test)]
+mod tests_state;
+
+pub use changeover::*;
+pub use load::*;
+pub use moves::*;
+pub use schedule::*;
+pub use state::*;
