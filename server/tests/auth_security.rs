@@ -270,28 +270,9 @@ on_both!(
     }
 );
 
-/// Turns on TOTP for `username` through the REST API; returns the secret.
-async fn enable_totp(app: &TestApp, user: &ApiClient, password: &str) -> String {
-    let (status, setup) = json(user.post("/api/v1/auth/totp/setup", json!({})).await).await;
-    assert_eq!(status, 200);
-    let secret = setup["secret_base32"].as_str().unwrap().to_string();
-    let code = service::auth::totp_code(&secret, service::now_ms()).unwrap();
-    let (status, body) = json(
-        user.post(
-            "/api/v1/auth/totp/enable",
-            json!({ "secret": secret, "code": code, "current_password": password }),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(status, 204, "{body}");
-    let _ = app;
-    secret
-}
-
 on_both!(a_totp_code_signs_in_once, |app: TestApp| async move {
     let user = app.login("quality").await;
-    let secret = enable_totp(&app, &user, DEMO_PASSWORD).await;
+    let secret = enable_totp(&user, DEMO_PASSWORD).await;
     let http = Client::new();
     let login = |code: String| {
         let http = http.clone();
@@ -346,7 +327,7 @@ on_both!(
                 "{body}"
             );
         }
-        let enabled = enable_totp(&app, &user, DEMO_PASSWORD).await;
+        let enabled = enable_totp(&user, DEMO_PASSWORD).await;
         // …nor turn it off.
         for pw in ["", "wrong-password-here"] {
             let (status, body) = json(

@@ -288,3 +288,25 @@ macro_rules! on_both {
         }
     };
 }
+
+/// Turns on TOTP for `user` through the REST API; returns the secret.
+pub async fn enable_totp(user: &ApiClient, password: &str) -> String {
+    let (status, setup) = json(
+        user.post("/api/v1/auth/totp/setup", serde_json::json!({}))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let secret = setup["secret_base32"].as_str().unwrap().to_string();
+    let code = service::auth::totp_code(&secret, service::now_ms()).unwrap();
+    let (status, body) = json(
+        user.post(
+            "/api/v1/auth/totp/enable",
+            serde_json::json!({ "secret": secret, "code": code, "current_password": password }),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 204, "{body}");
+    secret
+}

@@ -168,19 +168,7 @@ on_both!(
     |app: TestApp| async move {
         // Two-factor on for the quality user.
         let user = app.login("quality").await;
-        let (status, setup) = json(user.post("/api/v1/auth/totp/setup", json!({})).await).await;
-        assert_eq!(status, 200);
-        let secret = setup["secret_base32"].as_str().unwrap().to_string();
-        let code = service::auth::totp_code(&secret, service::now_ms()).unwrap();
-        let (status, body) = json(
-            user.post(
-                "/api/v1/auth/totp/enable",
-                json!({ "secret": secret, "code": code, "current_password": DEMO_PASSWORD }),
-            )
-            .await,
-        )
-        .await;
-        assert_eq!(status, 204, "{body}");
+        enable_totp(&user, DEMO_PASSWORD).await;
         // The password alone: the page comes back asking for the code.
         let (status, _, html) = post_form(
             &app,
