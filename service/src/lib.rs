@@ -16,6 +16,7 @@ pub mod lease;
 pub mod maintenance;
 pub mod master;
 pub mod orders;
+pub mod ppic;
 pub mod rows;
 pub mod seed;
 mod seed_master;

@@ -8,7 +8,8 @@
 //!
 //! Inside: `state` (the lifecycles), `timeline` (open time and taken slots
 //! of one centre), `board` (where a job fits), `order` (the planning
-//! order), `schedule`, `moves`, `load` and `changeover`.
+//! order), `release` (the jobs, child orders and materials an order's BOM
+//! makes), `schedule`, `moves`, `load` and `changeover`.
 //!
 //! All of it is pure: the service loads centres, calendars, maintenance
 //! windows and jobs, calls in here, and stores what comes back.
@@ -18,9 +19,11 @@ mod changeover;
 mod load;
 mod moves;
 mod order;
+mod release;
 mod schedule;
 mod state;
 mod timeline;
+mod wire;
 
 #[cfg(test)]
 mod tests_moves;
@@ -34,5 +37,7 @@ mod tests_state;
 pub use changeover::*;
 pub use load::*;
 pub use moves::*;
+pub use release::*;
 pub use schedule::*;
 pub use state::*;
+pub use wire::*;

@@ -12,6 +12,7 @@ pub mod maintenance;
 pub mod master;
 pub mod openapi;
 pub mod orders;
+pub mod ppic;
 pub mod warehouse;
 
 pub use extract::{JsonBody, OptionalJsonBody, Path, Query};
@@ -38,6 +39,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(admin::routes())
         .merge(warehouse::routes())
         .merge(orders::routes())
+        .merge(ppic::routes())
         .merge(import_export::routes())
         .merge(events::routes())
         .merge(openapi::routes())

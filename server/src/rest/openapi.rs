@@ -98,6 +98,7 @@ impl From<&ApiError> for ErrorBody {
         (name = "master", description = "Master data: units, items, work centres, machines, customers, suppliers, embroidery designs"),
         (name = "admin", description = "Users, roles and the audit log"),
         (name = "warehouse", description = "Bills of materials: versions, validation, variants, where-used, explosion and cost"),
+        (name = "ppic", description = "Manufacturing orders: made by hand, released into jobs and child orders from their BOM, planned on the work centres' calendars"),
         (name = "import-export", description = "CSV import of items and BOMs: a dry run that writes nothing, a commit that writes all or nothing"),
         (name = "events", description = "The live event stream"),
         (name = "meta", description = "This document"),

@@ -7,6 +7,7 @@ use domain::maintenance::{Kind, Priority, Status, TIMELINE_KINDS};
 use domain::master::ItemKind;
 use domain::orders::OrderStatus;
 use domain::perm::{Action, Module};
+use domain::ppic::{MoStatus, TaskAction, TaskStatus};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -66,6 +67,32 @@ on_both!(
         let item_kinds: Vec<&str> = ItemKind::ALL.iter().map(|k| k.as_str()).collect();
         let role = "INSERT INTO roles (name) VALUES ('check_role')";
         let order_statuses: Vec<&str> = OrderStatus::ALL.iter().map(|s| s.as_str()).collect();
+        let mo_statuses: Vec<&str> = MoStatus::ALL.iter().map(|s| s.as_str()).collect();
+        let task_statuses: Vec<&str> = TaskStatus::ALL.iter().map(|s| s.as_str()).collect();
+        let task_actions: Vec<&str> = TaskAction::ALL.iter().map(|a| a.as_str()).collect();
+        let mo = "INSERT INTO manufacturing_orders (number, item_id, status, qty_millionths, start_date, due_date, \
+             search_text, created_at, updated_at) VALUES ('MO-CHECK', (SELECT MIN(id) FROM items), 'draft', 1, \
+             '2026-12-01', '2026-12-01', '', 0, 0)";
+        let job = "INSERT INTO jobs (mo_id, seq, name, work_centre_id, status, qty_millionths, minutes, created_at, \
+             updated_at) VALUES ((SELECT id FROM manufacturing_orders WHERE number = 'MO-CHECK'), 1, 'check', \
+             (SELECT MIN(id) FROM work_centres), 'draft', 1, 1, 0, 0)";
+        let job_move = |col: &str| {
+            let mut cols = [
+                ("action", "'start'"),
+                ("from_status", "'approved'"),
+                ("to_status", "'in_progress'"),
+            ];
+            for c in cols.iter_mut() {
+                if c.0 == col {
+                    c.1 = "$1";
+                }
+            }
+            format!(
+                "INSERT INTO job_moves (job_id, action, from_status, to_status, at) VALUES \
+                 ((SELECT MAX(id) FROM jobs), {}, {}, {}, 0)",
+                cols[0].1, cols[1].1, cols[2].1
+            )
+        };
         let customer = "INSERT INTO customers (code, name, search_text, created_at, updated_at) VALUES ('CHECK', 'Check', 'check', 0, 0)";
         let cases: Vec<Case> = vec![
             ("maintenance_requests.status", vec![], request("status"), statuses.clone(), "reopened"),
@@ -151,6 +178,27 @@ on_both!(
                 order_statuses,
                 "open",
             ),
+            (
+                "manufacturing_orders.status",
+                vec![],
+                "INSERT INTO manufacturing_orders (number, item_id, status, qty_millionths, start_date, due_date, \
+                 search_text, created_at, updated_at) VALUES ('MO-CHECK-2', (SELECT MIN(id) FROM items), $1, 1, \
+                 '2026-12-01', '2026-12-01', '', 0, 0)".into(),
+                mo_statuses,
+                "planned",
+            ),
+            (
+                "jobs.status",
+                vec![mo],
+                "INSERT INTO jobs (mo_id, seq, name, work_centre_id, status, qty_millionths, minutes, created_at, \
+                 updated_at) VALUES ((SELECT id FROM manufacturing_orders WHERE number = 'MO-CHECK'), 1, 'check', \
+                 (SELECT MIN(id) FROM work_centres), $1, 1, 1, 0, 0)".into(),
+                task_statuses.clone(),
+                "paused",
+            ),
+            ("job_moves.action", vec![mo, job], job_move("action"), task_actions, "release"),
+            ("job_moves.from_status", vec![mo, job], job_move("from_status"), task_statuses.clone(), "done"),
+            ("job_moves.to_status", vec![mo, job], job_move("to_status"), task_statuses, "Draft"),
         ];
         for (column, setup, sql, allowed, unknown) in cases {
             for v in allowed {

@@ -13,7 +13,7 @@ mod save;
 
 pub use cache::CatalogCache;
 pub use catalog::MINUTES_PER_COLOUR_CHANGE;
-pub use orders::{current_bom_for_item, freeze};
+pub use orders::{current_bom_for_item, explode_stored, freeze};
 pub(crate) use read::current_form;
 pub use read::{cost_bom, explode_bom, get, list, search, variants, versions, MAX_LIMIT};
 pub use save::{create, update, validate_form};

@@ -31,3 +31,21 @@ pub async fn freeze(tx: &mut Tx, bom_id: i64, now: i64) -> Result<()> {
     }
     Ok(())
 }
+
+/// `qty` of stored BOM `bom_id`'s item in `variant`, exploded through that
+/// version and the current BOMs below it (for releasing a manufacturing
+/// order; the caller has checked its permission).
+pub async fn explode_stored(
+    svc: &crate::Services,
+    bom_id: i64,
+    variant: &domain::master::Variant,
+    qty: domain::master::Qty,
+) -> Result<domain::bom::Explosion> {
+    let s = super::cache::stored(&svc.db, &svc.bom_cache, bom_id).await?;
+    Ok(domain::bom::explode(
+        &s.loaded.catalog,
+        &s.bom.item,
+        variant,
+        qty,
+    )?)
+}

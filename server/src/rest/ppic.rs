@@ -1,0 +1,172 @@
+//! `/api/v1/ppic/...`: manufacturing orders: made by hand, released into
+//! jobs and child orders from their BOM and planned on the work centres'
+//! calendars. Mutations honour an `Idempotency-Key` header.
+
+use super::openapi::{ErrorBody, SignedInErrors, SignedInJsonErrors};
+use super::{idempotency_key, ApiResult, AuthUser, IdempotencyKey, JsonBody, Path, Query};
+use crate::AppState;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use domain::ppic::{MoDetail, MoInput, MoPage, MoStatus};
+use domain::AppError;
+use serde::Deserialize;
+use service::now_ms;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(detail))
+        .routes(routes!(release))
+}
+
+/// Query parameters arrive as text; each is parsed with an error naming it.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ListQuery {
+    /// Only orders in this status.
+    #[param(value_type = Option<MoStatus>)]
+    status: Option<String>,
+    /// The start of the order number, the item code or a word of its name.
+    #[param(max_length = 100)]
+    q: Option<String>,
+    /// Page size, 1 to 200 (default 50).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 200)]
+    limit: Option<String>,
+    /// How many to skip (default 0).
+    #[param(value_type = Option<i64>, minimum = 0)]
+    offset: Option<String>,
+}
+
+fn int_param(name: &str, v: &Option<String>) -> Result<Option<i64>, AppError> {
+    match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => s
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::field(name, "must be a whole number")),
+    }
+}
+
+/// Manufacturing orders, soonest due first, a page at a time.
+#[utoipa::path(
+    get,
+    path = "/ppic/orders",
+    tag = "ppic",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of orders", body = MoPage),
+        SignedInErrors,
+        (status = 403, description = "No VIEW permission on ppic", body = ErrorBody),
+        (status = 422, description = "A query parameter is malformed", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+async fn list(
+    State(s): State<AppState>,
+    AuthUser(user): AuthUser,
+    Query(q): Query<ListQuery>,
+) -> ApiResult<Json<MoPage>> {
+    let (limit, offset) = (
+        int_param("limit", &q.limit)?,
+        int_param("offset", &q.offset)?,
+    );
+    Ok(Json(
+        service::ppic::list(
+            &s.svc,
+            &user,
+            q.status.as_deref(),
+            q.q.as_deref(),
+            limit,
+            offset,
+            now_ms(),
+        )
+        .await?,
+    ))
+}
+
+/// Make a manufacturing order by hand (a draft): an item with a BOM, its
+/// quantity per variant and its due date.
+#[utoipa::path(
+    post,
+    path = "/ppic/orders",
+    tag = "ppic",
+    request_body = MoInput,
+    params(IdempotencyKey),
+    responses(
+        (status = 201, description = "The new draft order", body = MoDetail),
+        SignedInJsonErrors,
+        (status = 403, description = "No CREATE permission on ppic", body = ErrorBody),
+        (status = 409, description = "The key was used for another request", body = ErrorBody),
+        (status = 422, description = "A field is missing or malformed (named, e.g. `variants[1].qty`)", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+async fn create(
+    State(s): State<AppState>,
+    AuthUser(user): AuthUser,
+    headers: HeaderMap,
+    JsonBody(input): JsonBody<MoInput>,
+) -> ApiResult<(StatusCode, Json<MoDetail>)> {
+    let key = idempotency_key(&headers);
+    let d = service::ppic::create(&s.svc, &user, &input, key.as_deref(), now_ms()).await?;
+    Ok((StatusCode::CREATED, Json(d)))
+}
+
+/// One order with its variants, jobs (planned times, order between them),
+/// material list and child orders.
+#[utoipa::path(
+    get,
+    path = "/ppic/orders/{id}",
+    tag = "ppic",
+    params(("id" = i64, Path, description = "The order's id")),
+    responses(
+        (status = 200, description = "The order", body = MoDetail),
+        SignedInErrors,
+        (status = 403, description = "No VIEW permission on ppic", body = ErrorBody),
+        (status = 404, description = "No such order", body = ErrorBody),
+        (status = 422, description = "The id is not a whole number", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+async fn detail(
+    State(s): State<AppState>,
+    AuthUser(user): AuthUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<MoDetail>> {
+    Ok(Json(service::ppic::get(&s.svc, &user, id, now_ms()).await?))
+}
+
+/// Release a draft order: its BOM version is exploded into one job per
+/// routing operation (quantities per variant), a released child order per
+/// sub-assembly with its own BOM, and the material list; then every open
+/// job is planned again on the work centres' calendars and capacity.
+#[utoipa::path(
+    post,
+    path = "/ppic/orders/{id}/release",
+    tag = "ppic",
+    params(("id" = i64, Path, description = "The order's id"), IdempotencyKey),
+    responses(
+        (status = 200, description = "The released order with its jobs and child orders", body = MoDetail),
+        SignedInErrors,
+        (status = 403, description = "No APPROVE permission on ppic", body = ErrorBody),
+        (status = 404, description = "No such order", body = ErrorBody),
+        (status = 409, description = "Not a draft (the message names its status), its BOM cannot be planned, or the key was used for another request", body = ErrorBody),
+        (status = 422, description = "A parameter is malformed, or a variant does not fit the BOM", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+async fn release(
+    State(s): State<AppState>,
+    AuthUser(user): AuthUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<MoDetail>> {
+    let key = idempotency_key(&headers);
+    Ok(Json(
+        service::ppic::release(&s.svc, &user, id, key.as_deref(), now_ms()).await?,
+    ))
+}

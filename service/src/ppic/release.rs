@@ -1,0 +1,341 @@
+//! Releasing a manufacturing order: its pinned BOM version is exploded for
+//! each of its variants (`domain::ppic::plan_release`), which gives one job
+//! per routing operation on its work centre with the quantity per variant,
+//! a released child order for each sub-assembly with a BOM of its own
+//! (whose last job must end before the parent's first starts), and the
+//! bought-in materials each order consumes. Then the whole plan is made
+//! again on the work centres' calendars (`plan.rs`). One transaction.
+
+use super::create::{insert_order, NewOrderRow};
+use super::plan::{offset_now, replan};
+use super::rows::{load_detail, mo_row};
+use crate::audit::audit;
+use crate::db::Tx;
+use crate::error::{DbContext, Result};
+use crate::events::{self, NewEvent};
+use crate::{idempotency, Services};
+use domain::auth::CurrentUser;
+use domain::events::EventKind;
+use domain::master::{Date, Qty, Variant};
+use domain::perm::Module;
+use domain::ppic::{plan_release, MoAction, MoDetail, MoStatus, OrderPlan};
+use domain::AppError;
+use std::collections::HashMap;
+
+/// Ids of items and work centres by code, read once per release.
+struct Codes {
+    items: HashMap<String, (i64, String)>,
+    centres: HashMap<String, i64>,
+}
+
+async fn codes(tx: &mut Tx, plan: &OrderPlan) -> Result<Codes> {
+    let mut wanted_items = Vec::new();
+    let mut wanted_centres = Vec::new();
+    fn walk<'a>(p: &'a OrderPlan, items: &mut Vec<&'a str>, centres: &mut Vec<&'a str>) {
+        items.push(&p.item);
+        items.extend(p.materials.keys().map(|(i, _)| i.as_str()));
+        centres.extend(p.ops.iter().map(|o| o.work_centre.as_str()));
+        for c in p.children.values() {
+            walk(c, items, centres);
+        }
+    }
+    walk(plan, &mut wanted_items, &mut wanted_centres);
+    let mut items = HashMap::new();
+    for code in wanted_items {
+        if items.contains_key(code) {
+            continue;
+        }
+        let (id, name): (i64, String) =
+            sqlx::query_as("SELECT id, name FROM items WHERE code = $1")
+                .bind(code)
+                .fetch_optional(&mut **tx)
+                .await
+                .ctx("find item")?
+                .ok_or_else(|| {
+                    AppError::conflict(format!("item {code} of the BOM no longer exists"))
+                })?;
+        items.insert(code.to_string(), (id, name));
+    }
+    let mut centres = HashMap::new();
+    for code in wanted_centres {
+        if centres.contains_key(code) {
+            continue;
+        }
+        let id: i64 = sqlx::query_scalar("SELECT id FROM work_centres WHERE code = $1")
+            .bind(code)
+            .fetch_optional(&mut **tx)
+            .await
+            .ctx("find work centre")?
+            .ok_or_else(|| {
+                AppError::conflict(format!(
+                    "work centre {code} of the routing no longer exists"
+                ))
+            })?;
+        centres.insert(code.to_string(), id);
+    }
+    Ok(Codes { items, centres })
+}
+
+/// Writes `plan`'s jobs and materials for order `mo_id`, and its child
+/// orders (released, with theirs); returns the order's first and last job.
+#[allow(clippy::too_many_arguments)]
+fn write_plan<'a>(
+    tx: &'a mut Tx,
+    codes: &'a Codes,
+    plan: &'a OrderPlan,
+    mo_id: i64,
+    parent: (Date, Date, i64),
+    user_id: i64,
+    now: i64,
+    made: &'a mut Vec<String>,
+) -> futures::future::BoxFuture<'a, Result<(Option<i64>, Option<i64>)>> {
+    Box::pin(async move {
+        let (start, due, priority) = parent;
+        let mut first_jobs = Vec::new();
+        let mut prev: Option<i64> = None;
+        let mut first: Option<i64> = None;
+        for op in &plan.ops {
+            let qty = op
+                .qty
+                .values()
+                .try_fold(Qty::ZERO, |a, q| a.checked_add(*q))
+                .map_err(|_| AppError::field("qty", "the quantities are too large to plan"))?;
+            let job: i64 = sqlx::query_scalar(
+                "INSERT INTO jobs (mo_id, seq, name, work_centre_id, status, qty_millionths, minutes, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, 'draft', $5, $6, $7, $7) RETURNING id",
+            )
+            .bind(mo_id)
+            .bind(op.seq as i64)
+            .bind(format!("{} op {} on {}", plan.item, op.seq, op.work_centre))
+            .bind(codes.centres[&op.work_centre])
+            .bind(qty.millionths())
+            .bind(op.minutes as i64)
+            .bind(now)
+            .fetch_one(&mut **tx)
+            .await
+            .ctx("insert job")?;
+            for (variant, q) in &op.qty {
+                sqlx::query("INSERT INTO job_variants (job_id, variant_key, qty_millionths) VALUES ($1, $2, $3)")
+                    .bind(job)
+                    .bind(variant)
+                    .bind(q.millionths())
+                    .execute(&mut **tx)
+                    .await
+                    .ctx("insert job variant")?;
+            }
+            if let Some(p) = prev {
+                insert_dep(tx, job, p).await?;
+            }
+            first.get_or_insert(job);
+            if prev.is_none() {
+                first_jobs.push(job);
+            }
+            prev = Some(job);
+        }
+        for ((item, variant), q) in &plan.materials {
+            sqlx::query(
+                "INSERT INTO mo_materials (mo_id, item_id, variant_key, qty_millionths) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(mo_id)
+            .bind(codes.items[item].0)
+            .bind(variant)
+            .bind(q.millionths())
+            .execute(&mut **tx)
+            .await
+            .ctx("insert order material")?;
+        }
+        for child in plan.children.values() {
+            let (item_id, item_name) = codes.items[&child.item].clone();
+            let (bom_id, _) = crate::bom::current_bom_for_item(tx, item_id)
+                .await?
+                .ok_or_else(|| AppError::conflict(format!("{} has no BOM any more", child.item)))?;
+            crate::bom::freeze(tx, bom_id, now).await?;
+            let variants: Vec<(String, Qty)> =
+                child.qty.iter().map(|(v, q)| (v.clone(), *q)).collect();
+            let (child_id, number) = insert_order(
+                tx,
+                &NewOrderRow {
+                    item_id,
+                    item_code: &child.item,
+                    item_name: &item_name,
+                    bom_id,
+                    status: "released",
+                    variants: &variants,
+                    start,
+                    due,
+                    priority,
+                    parent_id: Some(mo_id),
+                    sales_order_id: None,
+                    user_id,
+                },
+                now,
+            )
+            .await?;
+            made.push(number);
+            let (_, child_last) =
+                write_plan(tx, codes, child, child_id, parent, user_id, now, made).await?;
+            // The parent's first job waits for the child's last.
+            if let (Some(last), Some(f)) = (child_last, first) {
+                insert_dep(tx, f, last).await?;
+            }
+        }
+        Ok((first, prev))
+    })
+}
+
+async fn insert_dep(tx: &mut Tx, job: i64, after: i64) -> Result<()> {
+    sqlx::query("INSERT INTO job_deps (job_id, after_id) VALUES ($1, $2)")
+        .bind(job)
+        .bind(after)
+        .execute(&mut **tx)
+        .await
+        .ctx("insert job order")?;
+    Ok(())
+}
+
+pub async fn release(
+    svc: &Services,
+    user: &CurrentUser,
+    id: i64,
+    idem_key: Option<&str>,
+    now: i64,
+) -> Result<MoDetail> {
+    let step = MoAction::Release;
+    user.require(Module::Ppic, step.permission())?;
+    let tz = svc.config.plant_time_zone;
+    let offset = offset_now(tz, now);
+    // The explosions are read before the transaction (from the catalog
+    // cache); the order's status and version are checked inside it. An
+    // order that can no longer be released explodes nothing here: a retry
+    // gets its first answer from the idempotency record, anything else the
+    // transaction's refusal naming the status.
+    let (bom_id, item, variants, releasable) = {
+        let mut c = svc.db.read.acquire().await.ctx("acquire connection")?;
+        let row = mo_row(&mut c, id).await?;
+        let releasable = step.apply(row.status).is_ok();
+        let variants: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT variant_key, qty_millionths FROM mo_variants WHERE mo_id = $1 ORDER BY variant_key",
+        )
+        .bind(id)
+        .fetch_all(&mut *c)
+        .await
+        .ctx("read order variants")?;
+        let bom_id = row
+            .bom_id
+            .ok_or_else(|| AppError::conflict(format!("{} has no BOM", row.number)))?;
+        (bom_id, row.item, variants, releasable)
+    };
+    let mut explosions = Vec::with_capacity(variants.len());
+    for (key, q) in variants.iter().filter(|_| releasable) {
+        let variant = Variant::parse_key("variant", key).map_err(|_| AppError::Internal)?;
+        explosions.push(
+            crate::bom::explode_stored(svc, bom_id, &variant, Qty::from_millionths(*q)).await?,
+        );
+    }
+    let plan = if releasable {
+        Some(plan_release(&item, &explosions)?)
+    } else {
+        None
+    };
+    let (detail, fresh) = idempotency::run_once(
+        &svc.db,
+        user.id,
+        idem_key,
+        &format!("ppic.release.{id}"),
+        &id,
+        now,
+        move |mut tx: Tx| {
+            Box::pin(async move {
+                let row = mo_row(&mut tx, id).await?;
+                let to = step.apply(row.status)?;
+                if row.bom_id != Some(bom_id) {
+                    return Err(AppError::conflict(format!(
+                        "{} was changed by someone else at the same moment",
+                        row.number
+                    ))
+                    .into());
+                }
+                let updated = sqlx::query(
+                    "UPDATE manufacturing_orders SET status = $1, released_at = $2, updated_at = $2, \
+                     version = version + 1 WHERE id = $3 AND version = $4",
+                )
+                .bind(to.as_str())
+                .bind(now)
+                .bind(id)
+                .bind(row.version)
+                .execute(&mut *tx)
+                .await
+                .ctx("release order")?
+                .rows_affected();
+                if updated != 1 {
+                    return Err(AppError::conflict(format!(
+                        "{} was changed by someone else at the same moment",
+                        row.number
+                    ))
+                    .into());
+                }
+                let Some(plan) = plan else {
+                    // Draft when read above, not draft before: cannot happen
+                    // (no step leads back to draft); refused all the same.
+                    return Err(AppError::conflict(format!(
+                        "{} was changed by someone else at the same moment",
+                        row.number
+                    ))
+                    .into());
+                };
+                crate::bom::freeze(&mut tx, bom_id, now).await?;
+                let codes = codes(&mut tx, &plan).await?;
+                let start = Date::parse("start_date", &row.start_date).map_err(|_| AppError::Internal)?;
+                let due = Date::parse("due_date", &row.due_date).map_err(|_| AppError::Internal)?;
+                let mut children = Vec::new();
+                write_plan(
+                    &mut tx,
+                    &codes,
+                    &plan,
+                    id,
+                    (start, due, row.priority),
+                    user.id,
+                    now,
+                    &mut children,
+                )
+                .await?;
+                let moved = replan(&mut tx, tz, now).await?;
+                audit(
+                    &mut tx,
+                    Some(user.id),
+                    "ppic.release",
+                    "manufacturing_order",
+                    &id.to_string(),
+                    &format!(
+                        "{}: {} → {}; child orders: {}",
+                        row.number,
+                        row.status.as_str(),
+                        MoStatus::Released.as_str(),
+                        if children.is_empty() { "none".to_string() } else { children.join(", ") }
+                    ),
+                    now,
+                )
+                .await?;
+                let detail = load_detail(&mut tx, id, offset).await?;
+                events::record(
+                    &mut tx,
+                    &NewEvent::new(Module::Ppic, id, detail.order.version, EventKind::Transitioned, now)
+                        .with_payload(serde_json::json!({
+                            "transition": "release",
+                            "from": row.status.as_str(),
+                            "to": to.as_str(),
+                            "child_orders": children,
+                            "jobs_replanned": moved,
+                        })),
+                )
+                .await?;
+                Ok((tx, detail))
+            })
+        },
+    )
+    .await?;
+    if fresh {
+        svc.events.wake();
+    }
+    Ok(detail)
+}
