@@ -22,6 +22,7 @@ mod order;
 mod release;
 mod schedule;
 mod state;
+mod task_wire;
 mod timeline;
 mod wire;
 
@@ -40,4 +41,5 @@ pub use moves::*;
 pub use release::*;
 pub use schedule::*;
 pub use state::*;
+pub use task_wire::*;
 pub use wire::*;

@@ -1,14 +1,19 @@
-//! `/api/v1/ppic/...`: manufacturing orders: made by hand, released into
+//! `/api/v1/ppic/...`: manufacturing orders (made by hand, released into
 //! jobs and child orders from their BOM and planned on the work centres'
-//! calendars. Mutations honour an `Idempotency-Key` header.
+//! calendars) and their jobs' steps, one at a time or in a batch, and
+//! labour. Mutations honour an `Idempotency-Key` header.
 
 use super::openapi::{ErrorBody, SignedInErrors, SignedInJsonErrors};
-use super::{idempotency_key, ApiResult, AuthUser, IdempotencyKey, JsonBody, Path, Query};
+use super::{
+    idempotency_key, ApiResult, AuthUser, IdempotencyKey, JsonBody, OptionalJsonBody, Path, Query,
+};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use domain::ppic::{MoDetail, MoInput, MoPage, MoStatus};
+use domain::ppic::{
+    BatchInput, JobView, MoDetail, MoInput, MoPage, MoStatus, TaskAction, TaskStepInput,
+};
 use domain::AppError;
 use serde::Deserialize;
 use service::now_ms;
@@ -21,6 +26,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list, create))
         .routes(routes!(detail))
         .routes(routes!(release))
+        .routes(routes!(batch))
+        .routes(routes!(clock_on))
+        .routes(routes!(clock_off))
+        .routes(routes!(task_step))
 }
 
 /// Query parameters arrive as text; each is parsed with an error naming it.
@@ -168,5 +177,131 @@ async fn release(
     let key = idempotency_key(&headers);
     Ok(Json(
         service::ppic::release(&s.svc, &user, id, key.as_deref(), now_ms()).await?,
+    ))
+}
+
+/// A step in a job's life: approve (APPROVE), start, pause, resume,
+/// complete (UPDATE; the body may report good and scrap per variant),
+/// cancel (APPROVE). Starting or resuming clocks the caller on; pausing,
+/// completing and cancelling clock everyone off.
+#[utoipa::path(
+    post,
+    path = "/ppic/tasks/{id}/{action}",
+    tag = "ppic",
+    params(
+        ("id" = i64, Path, description = "The job's id"),
+        ("action" = TaskAction, Path, description = "The step to take"),
+        IdempotencyKey,
+    ),
+    request_body(content = Option<TaskStepInput>, description = "Optional: quantities (on complete), a note, the version the step was decided on"),
+    responses(
+        (status = 200, description = "The job after the step", body = JobView),
+        SignedInErrors,
+        (status = 403, description = "No permission for this step", body = ErrorBody),
+        (status = 404, description = "No such job", body = ErrorBody),
+        (status = 409, description = "Not allowed from the job's state (the message names it and the allowed steps), changed since `version`, or the key was used for another request", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 415, description = "A body was sent that is not JSON", body = ErrorBody),
+        (status = 422, description = "The action, a quantity or the note is malformed (named, e.g. `quantities[0].good`)", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+async fn task_step(
+    State(s): State<AppState>,
+    AuthUser(user): AuthUser,
+    headers: HeaderMap,
+    Path((id, action)): Path<(i64, String)>,
+    OptionalJsonBody(input): OptionalJsonBody<TaskStepInput>,
+) -> ApiResult<Json<JobView>> {
+    let key = idempotency_key(&headers);
+    Ok(Json(
+        service::ppic::step(&s.svc, &user, id, &action, &input, key.as_deref(), now_ms()).await?,
+    ))
+}
+
+/// Many steps over many jobs in one call, applied in order: all or nothing.
+/// A refusal names the item (`items[3]`) and why.
+#[utoipa::path(
+    post,
+    path = "/ppic/tasks/batch",
+    tag = "ppic",
+    request_body = BatchInput,
+    params(IdempotencyKey),
+    responses(
+        (status = 200, description = "The jobs after the steps", body = Vec<JobView>),
+        SignedInJsonErrors,
+        (status = 403, description = "No permission for one of the steps", body = ErrorBody),
+        (status = 404, description = "An item names no job (`items[i]`)", body = ErrorBody),
+        (status = 409, description = "An item's step is not allowed (`items[i] (job N): …`); nothing was applied", body = ErrorBody),
+        (status = 422, description = "An item is malformed (named, e.g. `items[2].action`); nothing was applied", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+async fn batch(
+    State(s): State<AppState>,
+    AuthUser(user): AuthUser,
+    headers: HeaderMap,
+    JsonBody(input): JsonBody<BatchInput>,
+) -> ApiResult<Json<Vec<JobView>>> {
+    let key = idempotency_key(&headers);
+    Ok(Json(
+        service::ppic::batch(&s.svc, &user, &input, key.as_deref(), now_ms()).await?,
+    ))
+}
+
+/// Clock on to a running job (several operators may work one job, and one
+/// operator several jobs); each clock-on/off is a labour entry.
+#[utoipa::path(
+    post,
+    path = "/ppic/tasks/{id}/clock-on",
+    tag = "ppic",
+    params(("id" = i64, Path, description = "The job's id"), IdempotencyKey),
+    responses(
+        (status = 200, description = "The job", body = JobView),
+        SignedInErrors,
+        (status = 403, description = "No UPDATE permission on ppic", body = ErrorBody),
+        (status = 404, description = "No such job", body = ErrorBody),
+        (status = 409, description = "The job is not in progress, or the key was used for another request", body = ErrorBody),
+        (status = 422, description = "The id is not a whole number", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+async fn clock_on(
+    State(s): State<AppState>,
+    AuthUser(user): AuthUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<JobView>> {
+    let key = idempotency_key(&headers);
+    Ok(Json(
+        service::ppic::clock(&s.svc, &user, id, true, key.as_deref(), now_ms()).await?,
+    ))
+}
+
+/// Clock off a job.
+#[utoipa::path(
+    post,
+    path = "/ppic/tasks/{id}/clock-off",
+    tag = "ppic",
+    params(("id" = i64, Path, description = "The job's id"), IdempotencyKey),
+    responses(
+        (status = 200, description = "The job", body = JobView),
+        SignedInErrors,
+        (status = 403, description = "No UPDATE permission on ppic", body = ErrorBody),
+        (status = 404, description = "No such job", body = ErrorBody),
+        (status = 409, description = "The caller is not on the job, or the key was used for another request", body = ErrorBody),
+        (status = 422, description = "The id is not a whole number", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+async fn clock_off(
+    State(s): State<AppState>,
+    AuthUser(user): AuthUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<JobView>> {
+    let key = idempotency_key(&headers);
+    Ok(Json(
+        service::ppic::clock(&s.svc, &user, id, false, key.as_deref(), now_ms()).await?,
     ))
 }

@@ -1,7 +1,8 @@
 //! Production planning (issue 9): manufacturing orders made by hand,
 //! released into jobs and child orders from their BOM, and planned on the
 //! work centres' calendars. `rows` holds the row types and shared reads,
-//! `create` and `release` the use cases, `plan` the re-planning that every
+//! `create`, `release` and `tasks` (a job's steps, batches, labour) the
+//! use cases, `plan` the re-planning that every
 //! change of the plan runs in its transaction, `read` the lists.
 
 mod create;
@@ -9,7 +10,9 @@ mod plan;
 mod read;
 mod release;
 mod rows;
+mod tasks;
 
 pub use create::create;
 pub use read::{get, list};
 pub use release::release;
+pub use tasks::{batch, clock, step};
