@@ -82,7 +82,10 @@ pub fn parse_reports(prefix: &str, q: &[QtyReportInput]) -> Result<Vec<QtyReport
         };
         let (good, scrap) = (read("good", &r.good)?, read("scrap", &r.scrap)?);
         if out.iter().any(|o| o.variant == variant) {
-            return Err(AppError::field(&at("variant"), "this variant is reported twice"));
+            return Err(AppError::field(
+                &at("variant"),
+                "this variant is reported twice",
+            ));
         }
         out.push(QtyReport {
             variant,
@@ -98,9 +101,15 @@ pub fn parse_reports(prefix: &str, q: &[QtyReportInput]) -> Result<Vec<QtyReport
 pub fn parse_note(field: &str, note: &str) -> Result<String, AppError> {
     let note = note.trim();
     if note.chars().count() > MAX_NOTE {
-        return Err(AppError::field(field, format!("at most {MAX_NOTE} characters")));
+        return Err(AppError::field(
+            field,
+            format!("at most {MAX_NOTE} characters"),
+        ));
     }
-    if note.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+    if note
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    {
         return Err(AppError::field(field, "control characters are not allowed"));
     }
     Ok(note.to_string())
