@@ -246,14 +246,17 @@ const ORDERS: ModuleDef = ModuleDef {
         ALL_ACTIONS,
     )
 };
-const PPIC: ModuleDef = def(
-    Module::Ppic,
-    "Planning",
-    NavGroup::Production,
-    "/ppic",
-    "/ppic",
-    ALL_ACTIONS,
-);
+const PPIC: ModuleDef = ModuleDef {
+    live: true,
+    ..def(
+        Module::Ppic,
+        "Planning",
+        NavGroup::Production,
+        "/ppic",
+        "/ppic",
+        ALL_ACTIONS,
+    )
+};
 const WAREHOUSE: ModuleDef = ModuleDef {
     nav: &[entry(
         "/warehouse/bom",

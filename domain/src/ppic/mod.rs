@@ -16,6 +16,7 @@
 
 mod board;
 mod changeover;
+mod kanban;
 mod load;
 mod moves;
 mod order;
@@ -36,6 +37,7 @@ mod tests_schedule;
 mod tests_state;
 
 pub use changeover::*;
+pub use kanban::*;
 pub use load::*;
 pub use moves::*;
 pub use release::*;

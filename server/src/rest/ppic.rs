@@ -12,7 +12,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use domain::ppic::{
-    BatchInput, JobView, MoDetail, MoInput, MoPage, MoStatus, TaskAction, TaskStepInput,
+    BatchInput, JobView, KanbanBoard, KanbanMoveInput, MoDetail, MoInput, MoPage, MoStatus,
+    TaskAction, TaskStepInput,
 };
 use domain::AppError;
 use serde::Deserialize;
@@ -30,6 +31,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(clock_on))
         .routes(routes!(clock_off))
         .routes(routes!(task_step))
+        .routes(routes!(kanban))
+        .routes(routes!(kanban_drop))
 }
 
 /// Query parameters arrive as text; each is parsed with an error naming it.
@@ -303,5 +306,73 @@ async fn clock_off(
     let key = idempotency_key(&headers);
     Ok(Json(
         service::ppic::clock(&s.svc, &user, id, false, key.as_deref(), now_ms()).await?,
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct KanbanQuery {
+    /// Only jobs on this work centre (its code).
+    work_centre: Option<String>,
+    /// Only this order's jobs and its child orders'.
+    #[param(value_type = Option<i64>)]
+    order: Option<String>,
+}
+
+/// The Kanban board: the jobs of released and running orders in a column
+/// per state (the last 50 finished and cancelled), each column by planned
+/// start.
+#[utoipa::path(
+    get,
+    path = "/ppic/kanban",
+    tag = "ppic",
+    params(KanbanQuery),
+    responses(
+        (status = 200, description = "The board", body = KanbanBoard),
+        SignedInErrors,
+        (status = 403, description = "No VIEW permission on ppic", body = ErrorBody),
+        (status = 422, description = "A query parameter is malformed or names nothing", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+async fn kanban(
+    State(s): State<AppState>,
+    AuthUser(user): AuthUser,
+    Query(q): Query<KanbanQuery>,
+) -> ApiResult<Json<KanbanBoard>> {
+    let order = int_param("order", &q.order)?;
+    Ok(Json(
+        service::ppic::board(&s.svc, &user, q.work_centre.as_deref(), order, now_ms()).await?,
+    ))
+}
+
+/// Drop a card in another column: the one step that leads there (with its
+/// permission), or 409 naming the columns the card may go to.
+#[utoipa::path(
+    put,
+    path = "/ppic/kanban/{id}",
+    tag = "ppic",
+    request_body = KanbanMoveInput,
+    params(("id" = i64, Path, description = "The job's id"), IdempotencyKey),
+    responses(
+        (status = 200, description = "The job after the step", body = JobView),
+        SignedInJsonErrors,
+        (status = 403, description = "No permission for the step the drop means", body = ErrorBody),
+        (status = 404, description = "No such job", body = ErrorBody),
+        (status = 409, description = "No step leads to that column, the card changed since `version`, or the key was used for another request", body = ErrorBody),
+        (status = 422, description = "`to` is not a column", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+async fn kanban_drop(
+    State(s): State<AppState>,
+    AuthUser(user): AuthUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    JsonBody(input): JsonBody<KanbanMoveInput>,
+) -> ApiResult<Json<JobView>> {
+    let key = idempotency_key(&headers);
+    Ok(Json(
+        service::ppic::drop_card(&s.svc, &user, id, &input, key.as_deref(), now_ms()).await?,
     ))
 }

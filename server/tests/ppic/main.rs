@@ -1,10 +1,14 @@
 //! Production planning over real HTTP and the service, on SQLite and
 //! PostgreSQL: manufacturing orders and their release (`orders`), a job's
-//! steps, labour and batches (`tasks`).
+//! steps, labour and batches (`tasks`), the Kanban board (`kanban`).
 
 #[path = "../common.rs"]
 mod common;
 
+#[path = "../sse/mod.rs"]
+mod sse;
+
 mod fixture;
+mod kanban;
 mod orders;
 mod tasks;

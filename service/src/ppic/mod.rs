@@ -6,6 +6,7 @@
 //! change of the plan runs in its transaction, `read` the lists.
 
 mod create;
+mod kanban;
 mod plan;
 mod read;
 mod release;
@@ -13,6 +14,7 @@ mod rows;
 mod tasks;
 
 pub use create::create;
+pub use kanban::{board, drop_card};
 pub use read::{get, list};
 pub use release::release;
 pub use tasks::{batch, clock, step};

@@ -135,29 +135,30 @@ impl JobRow {
     }
 }
 
-/// The jobs matching `filter` (a WHERE clause on `j`/`o` binding `$1`),
-/// in planned order, each with the jobs it waits for.
+/// The jobs matching `filter` (a WHERE clause on `j` and `o` binding
+/// `args` as `$1`, `$2`, …), by order and operation, each with the jobs it
+/// waits for.
 pub(super) async fn jobs_where(
     c: &mut AnyConnection,
     filter: &str,
-    arg: i64,
+    args: &[i64],
     offset_minutes: i32,
 ) -> Result<Vec<JobView>> {
-    let rows: Vec<JobRow> = sqlx::query_as(&format!(
-        "{SELECT_JOB} WHERE {filter} ORDER BY j.mo_id, j.seq"
-    ))
-    .bind(arg)
-    .fetch_all(&mut *c)
-    .await
-    .ctx("read jobs")?;
-    let deps: Vec<(i64, i64)> = sqlx::query_as(&format!(
+    let sql = format!("{SELECT_JOB} WHERE {filter} ORDER BY j.mo_id, j.seq");
+    let mut q = sqlx::query_as::<_, JobRow>(&sql);
+    for a in args {
+        q = q.bind(*a);
+    }
+    let rows = q.fetch_all(&mut *c).await.ctx("read jobs")?;
+    let sql = format!(
         "SELECT d.job_id, d.after_id FROM job_deps d JOIN jobs j ON j.id = d.job_id \
          JOIN manufacturing_orders o ON o.id = j.mo_id WHERE {filter} ORDER BY d.job_id, d.after_id"
-    ))
-    .bind(arg)
-    .fetch_all(&mut *c)
-    .await
-    .ctx("read job order")?;
+    );
+    let mut q = sqlx::query_as::<_, (i64, i64)>(&sql);
+    for a in args {
+        q = q.bind(*a);
+    }
+    let deps = q.fetch_all(&mut *c).await.ctx("read job order")?;
     let mut after: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
     for (job, a) in deps {
         after.entry(job).or_default().push(a);
@@ -190,7 +191,7 @@ pub(super) async fn load_detail(
     .fetch_all(&mut *c)
     .await
     .ctx("read order materials")?;
-    let jobs = jobs_where(c, "j.mo_id = $1", id, offset_minutes).await?;
+    let jobs = jobs_where(c, "j.mo_id = $1", &[id], offset_minutes).await?;
     let children: Vec<MoRow> =
         sqlx::query_as(&format!("{SELECT_MO} WHERE o.parent_id = $1 ORDER BY o.id"))
             .bind(id)

@@ -353,8 +353,8 @@ pub async fn step(
     Ok(job)
 }
 
-async fn one_job(tx: &mut Tx, id: i64, offset: i32) -> Result<JobView> {
-    jobs_where(tx, "j.id = $1", id, offset)
+pub(super) async fn one_job(tx: &mut Tx, id: i64, offset: i32) -> Result<JobView> {
+    jobs_where(tx, "j.id = $1", &[id], offset)
         .await?
         .pop()
         .ok_or_else(|| AppError::not_found(format!("Job {id}")).into())
