@@ -10,9 +10,11 @@
 //! of a batch. Setup is counted once per operation (the largest of the
 //! variants'), run time for every variant.
 
+use super::schedule::JobReq;
 use crate::bom::{Explosion, ExplosionNode};
 use crate::error::AppError;
 use crate::master::Qty;
+use crate::time::Millis;
 use std::collections::BTreeMap;
 
 /// One operation's work in an order to release.
@@ -148,6 +150,56 @@ impl OrderPlan {
     pub fn count(&self) -> usize {
         1 + self.children.values().map(OrderPlan::count).sum::<usize>()
     }
+
+    /// The plan's work as jobs to schedule, not yet stored (for a promise
+    /// date): ids from -1 down, each operation after the one before, an
+    /// order's first after its children's last, none before `earliest`.
+    /// `centre` gives a work centre's id by code.
+    pub fn as_jobs(
+        &self,
+        centre: &dyn Fn(&str) -> Option<i64>,
+        earliest: Millis,
+    ) -> Result<Vec<JobReq>, AppError> {
+        let mut out = Vec::new();
+        self.push_jobs(centre, earliest, &mut out)?;
+        Ok(out)
+    }
+
+    /// Pushes this order's jobs after its children's; returns its last job.
+    fn push_jobs(
+        &self,
+        centre: &dyn Fn(&str) -> Option<i64>,
+        earliest: Millis,
+        out: &mut Vec<JobReq>,
+    ) -> Result<Option<i64>, AppError> {
+        let mut lasts = Vec::new();
+        for child in self.children.values() {
+            lasts.extend(child.push_jobs(centre, earliest, out)?);
+        }
+        let mut prev: Option<i64> = None;
+        for op in &self.ops {
+            let id = -(out.len() as i64) - 1;
+            let c = centre(&op.work_centre).ok_or_else(|| {
+                AppError::conflict(format!("work centre {} no longer exists", op.work_centre))
+            })?;
+            let after = match prev {
+                Some(p) => vec![p],
+                None => lasts.clone(),
+            };
+            out.push(JobReq {
+                id,
+                centre: c,
+                minutes: op.minutes,
+                after,
+                earliest,
+                due: None,
+                priority: i64::MAX,
+            });
+            prev = Some(id);
+        }
+        // An order without operations passes its children's end on.
+        Ok(prev.or_else(|| lasts.last().copied()))
+    }
 }
 
 #[cfg(test)]
@@ -222,6 +274,27 @@ mod tests {
             q(15)
         );
         assert_eq!(plan.count(), 2);
+        // As jobs for a promise: the ear's cut first, the bear's cut after
+        // it, the bear's sewing after that.
+        let centre = |c: &str| match c {
+            "CUT" => Some(1),
+            "SEW" => Some(2),
+            _ => None,
+        };
+        let jobs = plan.as_jobs(&centre, 1_000).unwrap();
+        let shape: Vec<(i64, i64, u32, Vec<i64>)> = jobs
+            .iter()
+            .map(|j| (j.id, j.centre, j.minutes, j.after.clone()))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                (-1, 1, 30, vec![]),
+                (-2, 1, 65, vec![-1]),
+                (-3, 2, 180, vec![-2])
+            ]
+        );
+        assert!(jobs.iter().all(|j| j.earliest == 1_000 && j.due.is_none()));
     }
 
     #[test]

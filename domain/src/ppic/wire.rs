@@ -178,6 +178,21 @@ pub struct MoDetail {
     pub children: Vec<MoSummary>,
 }
 
+/// When `qty` of an item could be finished, given the current load.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Promise {
+    pub item: String,
+    pub variant: String,
+    pub qty: Qty,
+    /// The earliest instant the last job could end.
+    pub finish_at: Millis,
+    /// Its day in the plant's time zone, `YYYY-MM-DD`.
+    pub finish_date: String,
+    /// The jobs the quantity needs (its operations and its sub-assemblies').
+    pub jobs: u32,
+}
+
 /// A page of orders.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -1,6 +1,6 @@
 //! `/api/v1/orders/...`: sales orders, their size × colour grids and their
 //! lifecycle. Mutations honour an `Idempotency-Key` header. (The promise
-//! date, `/orders/promise`, is issue 9.)
+//! date, `/orders/promise`, plans the quantity after the current load.)
 
 use super::openapi::{ErrorBody, SignedInErrors, SignedInJsonErrors};
 use super::{idempotency_key, ApiResult, AuthUser, IdempotencyKey, JsonBody, Path, Query};
@@ -24,6 +24,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(detail, edit))
         .routes(routes!(put_grid))
         .routes(routes!(transition))
+        .routes(routes!(promise))
 }
 
 /// Query parameters arrive as text; each is parsed with an error naming it.
@@ -237,5 +238,50 @@ async fn transition(
     let key = idempotency_key(&headers);
     Ok(Json(
         service::orders::transition(&s.svc, &user, id, &action, key.as_deref(), now_ms()).await?,
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct PromiseQuery {
+    /// The item's code.
+    item: Option<String>,
+    /// How many (a decimal, more than 0).
+    qty: Option<String>,
+    /// The variant key, e.g. `colour=brown;size=M` (empty without variants).
+    variant: Option<String>,
+}
+
+/// Capable-to-promise: the earliest date `qty` of `item` could be finished
+/// given the current load (its BOM's operations and its sub-assemblies',
+/// planned after every planned job on the work centres' calendars,
+/// capacity and maintenance). Reads only.
+#[utoipa::path(
+    get,
+    path = "/orders/promise",
+    tag = "orders",
+    params(PromiseQuery),
+    responses(
+        (status = 200, description = "The promise date", body = domain::ppic::Promise),
+        SignedInErrors,
+        (status = 403, description = "No VIEW permission on orders", body = ErrorBody),
+        (status = 409, description = "The work cannot be planned within the planning horizon", body = ErrorBody),
+        (status = 422, description = "item, qty or variant is missing or malformed, the item has no BOM, or the variant does not fit it", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+async fn promise(
+    State(s): State<AppState>,
+    AuthUser(user): AuthUser,
+    Query(q): Query<PromiseQuery>,
+) -> ApiResult<Json<domain::ppic::Promise>> {
+    let item = q
+        .item
+        .ok_or_else(|| AppError::field("item", "give the item's code"))?;
+    let qty = q
+        .qty
+        .ok_or_else(|| AppError::field("qty", "give a quantity"))?;
+    Ok(Json(
+        service::ppic::promise(&s.svc, &user, &item, &qty, q.variant.as_deref(), now_ms()).await?,
     ))
 }

@@ -258,3 +258,58 @@ on_both!(
         app.finish().await;
     }
 );
+
+on_both!(
+    a_promise_date_plans_after_the_current_load,
+    |app: TestApp| async move {
+        plant(&app).await;
+        let planner = user(&app, "planner").await;
+        // The load: one toy order (cutting Monday 05:00–05:30 UTC, sewing
+        // Tuesday 05:00–05:50; sewing is closed on Monday).
+        release_toy(&app, &planner, MON_0700).await;
+        let jobs = app.count("jobs").await;
+        let promise = |qty: &'static str| {
+            let (app, planner) = (&app, planner.clone());
+            async move {
+                service::ppic::promise(&app.svc, &planner, "TOY", qty, None, MON_0700)
+                    .await
+                    .unwrap()
+            }
+        };
+        // 10 more: arms cut Monday on the free second slot, sewing after the
+        // planned toy: Tuesday 05:50 + 50 min.
+        let p = promise("10").await;
+        assert_eq!(
+            (at(p.finish_at).as_str(), p.finish_date.as_str(), p.jobs),
+            ("2026-12-08T06:40:00Z", "2026-12-08", 2)
+        );
+        // 200: sewing 20 + 600 min from Tuesday 05:50: 430 min that day
+        // (the shift ends 13:00 UTC), 190 on Wednesday from 05:00.
+        let p = promise("200").await;
+        assert_eq!(at(p.finish_at), "2026-12-09T08:10:00Z");
+        assert_eq!(p.finish_date, "2026-12-09");
+        // Nothing was written.
+        assert_eq!(app.count("jobs").await, jobs);
+        // Over HTTP: the answer, and each bad parameter named.
+        let c = app.login("planner").await;
+        let (s, v) = json(c.get("/api/v1/orders/promise?item=toy&qty=5").await).await;
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(v["item"], "TOY");
+        assert!(v["finish_date"].as_str().unwrap().len() == 10, "{v}");
+        for (query, field) in [
+            ("item=TOY", "qty"),
+            ("qty=5", "item"),
+            ("item=TOY&qty=-1", "qty"),
+            ("item=NOPE&qty=1", "item"),
+            ("item=FELT&qty=1", "item"),
+            ("item=TOY&qty=1&variant=size", "variant"),
+        ] {
+            let (s, v) = json(c.get(&format!("/api/v1/orders/promise?{query}")).await).await;
+            assert_eq!((s, v["field"].as_str()), (422, Some(field)), "{query}: {v}");
+        }
+        let operator = app.login("operator").await;
+        let (s, _) = json(operator.get("/api/v1/orders/promise?item=TOY&qty=1").await).await;
+        assert_eq!(s, 403);
+        app.finish().await;
+    }
+);

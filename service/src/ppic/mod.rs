@@ -8,6 +8,7 @@
 mod create;
 mod kanban;
 mod plan;
+mod promise;
 mod read;
 mod release;
 mod rows;
@@ -15,6 +16,7 @@ mod tasks;
 
 pub use create::create;
 pub use kanban::{board, drop_card};
+pub use promise::promise;
 pub use read::{get, list};
 pub use release::release;
 pub use tasks::{batch, clock, step};

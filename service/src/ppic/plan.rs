@@ -11,6 +11,7 @@ use crate::master::work_centres::utc_offset_minutes;
 use domain::master::{Date, ShiftCalendar};
 use domain::ppic::{schedule, Booking, CapacityCut, Centre, Floor, Horizon, JobReq, TaskStatus};
 use domain::AppError;
+use sqlx::AnyConnection;
 use std::collections::{BTreeMap, HashMap};
 
 const DAY_MS: i64 = 86_400_000;
@@ -33,23 +34,23 @@ pub(super) fn day_start(date: Date, offset_minutes: i32) -> i64 {
 
 type CentreRow = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
 
-async fn centres(tx: &mut Tx) -> Result<Vec<Centre>> {
+async fn centres(tx: &mut AnyConnection) -> Result<Vec<Centre>> {
     let rows: Vec<CentreRow> = sqlx::query_as(
         "SELECT id, parallel_capacity, mon_minutes, tue_minutes, wed_minutes, thu_minutes, fri_minutes, \
          sat_minutes, sun_minutes, day_start_minute FROM work_centres ORDER BY id",
     )
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *tx)
     .await
     .ctx("read work centres")?;
     let holidays: Vec<(i64, String)> =
         sqlx::query_as("SELECT work_centre_id, day FROM work_centre_holidays ORDER BY day")
-            .fetch_all(&mut **tx)
+            .fetch_all(&mut *tx)
             .await
             .ctx("read holidays")?;
     let closures: Vec<(i64, i64, i64)> = sqlx::query_as(
         "SELECT work_centre_id, start_ms, end_ms FROM work_centre_closures ORDER BY start_ms",
     )
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *tx)
     .await
     .ctx("read closures")?;
     let mut out: BTreeMap<i64, Centre> = BTreeMap::new();
@@ -87,12 +88,12 @@ async fn centres(tx: &mut Tx) -> Result<Vec<Centre>> {
 /// was reported for its estimate (or its resolution target), a preventive
 /// request over its planned window. Each machine takes its share of its
 /// centre's slots (a six-head line with three machines: two slots each).
-async fn cuts(tx: &mut Tx, centres: &[Centre], now: i64) -> Result<Vec<CapacityCut>> {
+async fn cuts(tx: &mut AnyConnection, centres: &[Centre], now: i64) -> Result<Vec<CapacityCut>> {
     let machines: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT work_centre_id, COUNT(*) FROM machines WHERE work_centre_id IS NOT NULL AND active = 1 \
          AND archived_at IS NULL GROUP BY work_centre_id",
     )
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *tx)
     .await
     .ctx("count machines")?;
     let per_centre: HashMap<i64, i64> = machines.into_iter().collect();
@@ -102,7 +103,7 @@ async fn cuts(tx: &mut Tx, centres: &[Centre], now: i64) -> Result<Vec<CapacityC
          m.work_centre_id FROM maintenance_requests r JOIN machines m ON m.id = r.machine_id \
          WHERE r.status NOT IN ('resolved', 'closed', 'cancelled') AND m.work_centre_id IS NOT NULL",
     )
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *tx)
     .await
     .ctx("read open maintenance")?;
     let mut out = Vec::new();
@@ -152,12 +153,19 @@ type JobPlanRow = (
 
 type Times = (Option<i64>, Option<i64>, Option<i64>);
 
-/// Plans every open job of a released or running order again and stores
-/// the result; returns how many jobs' times changed.
-pub(super) async fn replan(tx: &mut Tx, tz: chrono_tz::Tz, now: i64) -> Result<usize> {
+/// The floor and the jobs to plan as they stand: centres with calendars,
+/// maintenance cuts, running and pinned work as bookings, and every other
+/// open job of a released or running order, with its planned times before.
+pub(super) struct Loaded {
+    pub floor: Floor,
+    pub reqs: Vec<JobReq>,
+    before: HashMap<i64, Times>,
+}
+
+pub(super) async fn load(c: &mut AnyConnection, tz: chrono_tz::Tz, now: i64) -> Result<Loaded> {
     let offset = offset_now(tz, now);
-    let centres = centres(tx).await?;
-    let cuts = cuts(tx, &centres, now).await?;
+    let centres = centres(c).await?;
+    let cuts = cuts(c, &centres, now).await?;
     let rows: Vec<JobPlanRow> = sqlx::query_as(
         "SELECT j.id, j.work_centre_id, j.minutes, j.status, j.pinned, j.planned_start, j.planned_end, \
          j.latest_start, j.actual_start, o.start_date, o.due_date, o.priority FROM jobs j \
@@ -165,7 +173,7 @@ pub(super) async fn replan(tx: &mut Tx, tz: chrono_tz::Tz, now: i64) -> Result<u
          WHERE o.status IN ('released', 'in_progress') AND j.status IN ('draft', 'approved', 'in_progress', 'on_hold') \
          ORDER BY j.id",
     )
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *c)
     .await
     .ctx("read open jobs")?;
     let deps: Vec<(i64, i64)> = sqlx::query_as(
@@ -173,7 +181,7 @@ pub(super) async fn replan(tx: &mut Tx, tz: chrono_tz::Tz, now: i64) -> Result<u
          JOIN manufacturing_orders o ON o.id = j.mo_id WHERE o.status IN ('released', 'in_progress') \
          ORDER BY d.job_id",
     )
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *c)
     .await
     .ctx("read job order")?;
     let mut bookings = Vec::new();
@@ -229,6 +237,21 @@ pub(super) async fn replan(tx: &mut Tx, tz: chrono_tz::Tz, now: i64) -> Result<u
             ..Horizon::default()
         },
     };
+    Ok(Loaded {
+        floor,
+        reqs,
+        before,
+    })
+}
+
+/// Plans every open job of a released or running order again and stores
+/// the result; returns how many jobs' times changed.
+pub(super) async fn replan(tx: &mut Tx, tz: chrono_tz::Tz, now: i64) -> Result<usize> {
+    let Loaded {
+        floor,
+        reqs,
+        before,
+    } = load(tx, tz, now).await?;
     let plan = schedule(&floor, &reqs)?;
     let mut changed = 0;
     for p in &plan.jobs {
