@@ -90,7 +90,7 @@ impl From<&ApiError> for ErrorBody {
             changes nothing. Errors answer `{code, message, field?, detail?}`."
     ),
     // Schemas named only in path parameters (which `routes!` does not collect).
-    components(schemas(domain::maintenance::Transition)),
+    components(schemas(domain::maintenance::Transition, domain::ppic::TaskAction)),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Sign-in, sessions, password and two-factor sign-in"),
