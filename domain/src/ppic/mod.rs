@@ -14,6 +14,7 @@
 //! All of it is pure: the service loads centres, calendars, maintenance
 //! windows and jobs, calls in here, and stores what comes back.
 
+mod analytics;
 mod board;
 mod changeover;
 mod kanban;
@@ -36,6 +37,7 @@ mod tests_schedule;
 #[cfg(test)]
 mod tests_state;
 
+pub use analytics::*;
 pub use changeover::*;
 pub use kanban::*;
 pub use load::*;

@@ -12,8 +12,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use domain::ppic::{
-    BatchInput, JobView, KanbanBoard, KanbanMoveInput, MoDetail, MoInput, MoPage, MoStatus,
-    TaskAction, TaskStepInput,
+    BatchInput, JobView, KanbanBoard, KanbanMoveInput, LoadReport, MoDetail, MoInput, MoPage,
+    MoStatus, PerformanceReport, StatusCount, TaskAction, TaskStepInput,
 };
 use domain::AppError;
 use serde::Deserialize;
@@ -33,6 +33,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(task_step))
         .routes(routes!(kanban))
         .routes(routes!(kanban_drop))
+        .routes(routes!(analytics_orders))
+        .routes(routes!(analytics_performance))
+        .routes(routes!(analytics_load))
 }
 
 /// Query parameters arrive as text; each is parsed with an error naming it.
@@ -374,5 +377,96 @@ async fn kanban_drop(
     let key = idempotency_key(&headers);
     Ok(Json(
         service::ppic::drop_card(&s.svc, &user, id, &input, key.as_deref(), now_ms()).await?,
+    ))
+}
+
+/// How many manufacturing orders are in each status.
+#[utoipa::path(
+    get,
+    path = "/ppic/analytics/orders",
+    tag = "ppic",
+    responses(
+        (status = 200, description = "A count per status, every status listed", body = Vec<StatusCount>),
+        SignedInErrors,
+        (status = 403, description = "No VIEW permission on ppic", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+async fn analytics_orders(
+    State(s): State<AppState>,
+    AuthUser(user): AuthUser,
+) -> ApiResult<Json<Vec<StatusCount>>> {
+    Ok(Json(service::ppic::orders_by_status(&s.svc, &user).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct PerformanceQuery {
+    /// Jobs completed in the last this many days, 1 to 366 (default 30).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 366)]
+    days: Option<String>,
+}
+
+/// Planned against actual minutes and the on-time rate of completed jobs,
+/// per work centre and per item.
+#[utoipa::path(
+    get,
+    path = "/ppic/analytics/performance",
+    tag = "ppic",
+    params(PerformanceQuery),
+    responses(
+        (status = 200, description = "The figures", body = PerformanceReport),
+        SignedInErrors,
+        (status = 403, description = "No VIEW permission on ppic", body = ErrorBody),
+        (status = 422, description = "`days` is malformed", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+async fn analytics_performance(
+    State(s): State<AppState>,
+    AuthUser(user): AuthUser,
+    Query(q): Query<PerformanceQuery>,
+) -> ApiResult<Json<PerformanceReport>> {
+    let days = int_param("days", &q.days)?;
+    Ok(Json(
+        service::ppic::performance(&s.svc, &user, days, now_ms()).await?,
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct LoadQuery {
+    /// The first day (`YYYY-MM-DD`, plant time; today when left out).
+    #[param(value_type = Option<String>, format = Date)]
+    from: Option<String>,
+    /// How many days, 1 to 92 (default 14).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 92)]
+    days: Option<String>,
+}
+
+/// Load against capacity per work centre per day (capacity: open minutes
+/// × slots left by maintenance), and the bottleneck with its overload hours.
+#[utoipa::path(
+    get,
+    path = "/ppic/analytics/load",
+    tag = "ppic",
+    params(LoadQuery),
+    responses(
+        (status = 200, description = "The figures", body = LoadReport),
+        SignedInErrors,
+        (status = 403, description = "No VIEW permission on ppic", body = ErrorBody),
+        (status = 409, description = "The open jobs cannot be planned within the planning horizon", body = ErrorBody),
+        (status = 422, description = "`from` or `days` is malformed", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+async fn analytics_load(
+    State(s): State<AppState>,
+    AuthUser(user): AuthUser,
+    Query(q): Query<LoadQuery>,
+) -> ApiResult<Json<LoadReport>> {
+    let days = int_param("days", &q.days)?;
+    Ok(Json(
+        service::ppic::load_report(&s.svc, &user, q.from.as_deref(), days, now_ms()).await?,
     ))
 }

@@ -8,6 +8,7 @@ mod common;
 #[path = "../sse/mod.rs"]
 mod sse;
 
+mod analytics;
 mod fixture;
 mod kanban;
 mod orders;

@@ -5,6 +5,7 @@
 //! use cases, `plan` the re-planning that every
 //! change of the plan runs in its transaction, `read` the lists.
 
+mod analytics;
 mod create;
 mod kanban;
 mod plan;
@@ -14,6 +15,7 @@ mod release;
 mod rows;
 mod tasks;
 
+pub use analytics::{load_report, orders_by_status, performance};
 pub use create::create;
 pub use kanban::{board, drop_card};
 pub use promise::promise;
