@@ -173,3 +173,15 @@ where
             })
     }
 }
+
+/// A whole-number query parameter, which arrives as text: `None` when
+/// absent or blank, a field error naming it when it is not a number.
+pub fn int_param(name: &str, v: &Option<String>) -> Result<Option<i64>, AppError> {
+    match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => s
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::field(name, "must be a whole number")),
+    }
+}

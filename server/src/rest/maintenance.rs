@@ -3,7 +3,8 @@
 
 use super::openapi::{ErrorBody, SignedInErrors, SignedInJsonErrors};
 use super::{
-    idempotency_key, ApiResult, AuthUser, IdempotencyKey, JsonBody, OptionalJsonBody, Path, Query,
+    idempotency_key, int_param, ApiResult, AuthUser, IdempotencyKey, JsonBody, OptionalJsonBody,
+    Path, Query,
 };
 use crate::AppState;
 use axum::extract::State;
@@ -154,16 +155,6 @@ struct ListQuery {
     /// How many to skip (default 0).
     #[param(value_type = Option<i64>, minimum = 0)]
     offset: Option<String>,
-}
-
-fn int_param(name: &str, v: &Option<String>) -> Result<Option<i64>, AppError> {
-    match v.as_deref().filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => s
-            .parse()
-            .map(Some)
-            .map_err(|_| AppError::field(name, "must be a whole number")),
-    }
 }
 
 /// Maintenance requests, most urgent first, a page at a time.

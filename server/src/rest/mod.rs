@@ -15,7 +15,7 @@ pub mod orders;
 pub mod ppic;
 pub mod warehouse;
 
-pub use extract::{JsonBody, OptionalJsonBody, Path, Query};
+pub use extract::{int_param, JsonBody, OptionalJsonBody, Path, Query};
 
 use crate::AppState;
 use axum::extract::FromRequestParts;

@@ -3,7 +3,9 @@
 //! date, `/orders/promise`, plans the quantity after the current load.)
 
 use super::openapi::{ErrorBody, SignedInErrors, SignedInJsonErrors};
-use super::{idempotency_key, ApiResult, AuthUser, IdempotencyKey, JsonBody, Path, Query};
+use super::{
+    idempotency_key, int_param, ApiResult, AuthUser, IdempotencyKey, JsonBody, Path, Query,
+};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -52,16 +54,6 @@ struct ListQuery {
     /// How many to skip (default 0).
     #[param(value_type = Option<i64>, minimum = 0)]
     offset: Option<String>,
-}
-
-fn int_param(name: &str, v: &Option<String>) -> Result<Option<i64>, AppError> {
-    match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => s
-            .parse()
-            .map(Some)
-            .map_err(|_| AppError::field(name, "must be a whole number")),
-    }
 }
 
 /// Sales orders, soonest due first, a page at a time.

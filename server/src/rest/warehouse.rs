@@ -4,7 +4,9 @@
 //! Mutations honour an `Idempotency-Key` header.
 
 use super::openapi::{ErrorBody, SignedInErrors, SignedInJsonErrors};
-use super::{idempotency_key, ApiError, AuthUser, IdempotencyKey, JsonBody, Path, Query};
+use super::{
+    idempotency_key, int_param, ApiError, AuthUser, IdempotencyKey, JsonBody, Path, Query,
+};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -14,7 +16,6 @@ use domain::bom::{
     BomEdit, BomInput, BomPage, BomSaved, BomSearch, BomValidation, BomVersion, BomView,
     CostRollup, Explosion, VariantGrid,
 };
-use domain::AppError;
 use serde::Deserialize;
 use service::now_ms;
 use utoipa::IntoParams;
@@ -54,16 +55,6 @@ fn saved(ok: StatusCode, s: BomSaved) -> Response {
             };
             (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
         }
-    }
-}
-
-fn int_param(name: &str, v: &Option<String>) -> Result<Option<i64>, AppError> {
-    match v.as_deref().filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => s
-            .parse()
-            .map(Some)
-            .map_err(|_| AppError::field(name, "must be a whole number")),
     }
 }
 

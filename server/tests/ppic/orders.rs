@@ -313,3 +313,51 @@ on_both!(
         app.finish().await;
     }
 );
+
+on_both!(
+    an_item_whose_bom_has_no_routing_is_not_released,
+    |app: TestApp| async move {
+        plant(&app).await;
+        let w = app.login("warehouse").await;
+        let (s, v) = json(
+            w.post(
+                "/api/v1/warehouse/bom",
+                json!({"item": "LOOSE", "version": 1, "operations": [],
+                       "lines": [{"line_no": 1, "component": "FELT", "qty": {"kind": "fixed", "qty": "1"}, "scrap_bp": 0}]}),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(s, 201, "{v}");
+        let planner = app.login("planner").await;
+        let (s, mo) = json(
+            planner
+                .post(
+                    "/api/v1/ppic/orders",
+                    json!({"item": "LOOSE", "variants": [{"qty": "3"}], "due_date": "2026-12-31"}),
+                )
+                .await,
+        )
+        .await;
+        assert_eq!(s, 201, "{mo}");
+        let id = mo["order"]["id"].as_i64().unwrap();
+        let (s, v) = json(
+            planner
+                .post(&format!("/api/v1/ppic/orders/{id}/release"), json!({}))
+                .await,
+        )
+        .await;
+        assert_eq!(s, 409, "{v}");
+        assert!(
+            v["message"]
+                .as_str()
+                .unwrap()
+                .contains("LOOSE: its BOM has no operations"),
+            "{v}"
+        );
+        assert_eq!(app.count("jobs").await, 0);
+        let (_, again) = json(planner.get(&format!("/api/v1/ppic/orders/{id}")).await).await;
+        assert_eq!(again["order"]["status"], "draft");
+        app.finish().await;
+    }
+);

@@ -123,6 +123,15 @@ on_both!(a_job_through_its_whole_life, |app: TestApp| async move {
     let (s, _) = step(&operator, cut, "resume", json!({})).await;
     assert_eq!(s, 200);
     assert_eq!(open_labour(&app, cut).await, 1);
+    // Quantities too large to add up are refused, not a server error.
+    let huge =
+        json!({"quantities": [{"variant": "", "good": "9223372036854", "scrap": "9223372036854"}]});
+    let (s, v) = step(&operator, cut, "complete", huge).await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (422, Some("quantities[0].good")),
+        "{v}"
+    );
     // More than the job makes is refused, and nothing is written.
     let (s, v) = step(
         &operator,

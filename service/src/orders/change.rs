@@ -45,20 +45,6 @@ fn search_text(number: &str, c: &CustomerRow, customer_ref: &str) -> String {
     format!("{number} {} {} {customer_ref}", c.code, c.name).to_lowercase()
 }
 
-/// The next order number, `SO-<year>-0001`, from the per-year counter.
-async fn next_number(tx: &mut Tx, now: i64) -> Result<String> {
-    let year = Date::from_days(now.div_euclid(86_400_000)).y as i64;
-    let n: i64 = sqlx::query_scalar(
-        "INSERT INTO sales_order_numbers (year, last_no) VALUES ($1, 1) \
-         ON CONFLICT (year) DO UPDATE SET last_no = sales_order_numbers.last_no + 1 RETURNING last_no",
-    )
-    .bind(year)
-    .fetch_one(&mut **tx)
-    .await
-    .ctx("take order number")?;
-    Ok(format!("SO-{year}-{n:04}"))
-}
-
 pub async fn create(
     svc: &Services,
     user: &CurrentUser,
@@ -79,7 +65,7 @@ pub async fn create(
         now,
         move |mut tx: Tx| {
             Box::pin(async move {
-                let number = next_number(&mut tx, now).await?;
+                let number = crate::numbers::next(&mut tx, &crate::numbers::SALES_ORDERS, now).await?;
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO sales_orders (number, customer_id, customer_ref, status, due_date, search_text, \
                      line_count, total_qty_millionths, total_minor, created_by, created_at, updated_at, version) \

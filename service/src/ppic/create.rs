@@ -16,21 +16,6 @@ use domain::perm::{Action, Module};
 use domain::ppic::{MoDetail, MoInput};
 use domain::AppError;
 
-/// The next MO number of the year: MO-2026-0001. Taken inside the creating
-/// transaction, so numbers are dense and never given twice.
-pub(super) async fn next_number(tx: &mut Tx, now: i64) -> Result<String> {
-    let year = Date::from_days(now.div_euclid(86_400_000)).y as i64;
-    let n: i64 = sqlx::query_scalar(
-        "INSERT INTO mo_numbers (year, last_no) VALUES ($1, 1) \
-         ON CONFLICT (year) DO UPDATE SET last_no = mo_numbers.last_no + 1 RETURNING last_no",
-    )
-    .bind(year)
-    .fetch_one(&mut **tx)
-    .await
-    .ctx("take MO number")?;
-    Ok(format!("MO-{year}-{n:04}"))
-}
-
 /// What a new order row holds.
 pub(super) struct NewOrderRow<'a> {
     pub item_id: i64,
@@ -53,7 +38,7 @@ pub(super) async fn insert_order(
     o: &NewOrderRow<'_>,
     now: i64,
 ) -> Result<(i64, String)> {
-    let number = next_number(tx, now).await?;
+    let number = crate::numbers::next(tx, &crate::numbers::MANUFACTURING_ORDERS, now).await?;
     let mut total = Qty::ZERO;
     for (_, q) in o.variants {
         total = total

@@ -22,6 +22,25 @@ const OVERRUN_MS: i64 = 60 * MINUTE_MS;
 /// A preventive window without an estimate.
 const DEFAULT_WINDOW_MINUTES: i64 = 60;
 
+/// The advisory lock every transaction that changes the plan takes first on
+/// PostgreSQL ("PLAN"). Such a transaction reads the whole floor and writes
+/// many jobs' times: two at once would each plan without the other's work
+/// (both booking the same free slot) and could deadlock on each other's
+/// job rows. Taken first, it makes them one at a time, as SQLite's single
+/// writer already does.
+const PLAN_LOCK: i64 = 0x504C_414E;
+
+pub(super) async fn lock_plan(tx: &mut Tx) -> Result<()> {
+    if tx.backend_name().eq_ignore_ascii_case("postgresql") {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(PLAN_LOCK)
+            .execute(&mut **tx)
+            .await
+            .ctx("lock the plan")?;
+    }
+    Ok(())
+}
+
 /// The plant's UTC offset today, minutes.
 pub(super) fn offset_now(tz: chrono_tz::Tz, now: i64) -> i32 {
     utc_offset_minutes(tz, Date::from_days(now.div_euclid(DAY_MS)))

@@ -7,7 +7,7 @@
 //! again on the work centres' calendars (`plan.rs`). One transaction.
 
 use super::create::{insert_order, NewOrderRow};
-use super::plan::{offset_now, replan};
+use super::plan::{lock_plan, offset_now, replan};
 use super::rows::{load_detail, mo_row};
 use crate::audit::audit;
 use crate::db::Tx;
@@ -183,6 +183,15 @@ fn write_plan<'a>(
     })
 }
 
+/// The first order of the plan (itself or a sub-assembly) with no
+/// operations: released, it would have no job and never complete.
+fn without_operations(plan: &OrderPlan) -> Option<&str> {
+    if plan.ops.is_empty() {
+        return Some(&plan.item);
+    }
+    plan.children.values().find_map(without_operations)
+}
+
 async fn insert_dep(tx: &mut Tx, job: i64, after: i64) -> Result<()> {
     sqlx::query("INSERT INTO job_deps (job_id, after_id) VALUES ($1, $2)")
         .bind(job)
@@ -233,7 +242,14 @@ pub async fn release(
         );
     }
     let plan = if releasable {
-        Some(plan_release(&item, &explosions)?)
+        let plan = plan_release(&item, &explosions)?;
+        if let Some(empty) = without_operations(&plan) {
+            return Err(AppError::conflict(format!(
+                "{empty}: its BOM has no operations, so no job would make it; add its routing first"
+            ))
+            .into());
+        }
+        Some(plan)
     } else {
         None
     };
@@ -246,6 +262,7 @@ pub async fn release(
         now,
         move |mut tx: Tx| {
             Box::pin(async move {
+                lock_plan(&mut tx).await?;
                 let row = mo_row(&mut tx, id).await?;
                 let to = step.apply(row.status)?;
                 if row.bom_id != Some(bom_id) {

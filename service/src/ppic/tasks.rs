@@ -8,7 +8,7 @@
 //! done), plans the floor again, and writes its audit entry and event in
 //! the same transaction.
 
-use super::plan::{offset_now, replan};
+use super::plan::{lock_plan, offset_now, replan};
 use super::rows::jobs_where;
 use crate::audit::audit;
 use crate::db::Tx;
@@ -62,11 +62,7 @@ async fn step_in_tx(tx: &mut Tx, user: &CurrentUser, s: &Step<'_>, now: i64) -> 
     }
     let to = action.apply(from)?;
     if !reports.is_empty() && action != TaskAction::Complete {
-        return Err(AppError::field(
-            "quantities",
-            "only a completion reports quantities; report while it runs with /report",
-        )
-        .into());
+        return Err(AppError::field("quantities", "only a completion reports quantities").into());
     }
     if matches!(action, TaskAction::Start | TaskAction::Resume) {
         let mo_status: String =
@@ -169,13 +165,16 @@ async fn clock_on(tx: &mut Tx, job: i64, user: i64, now: i64) -> Result<()> {
     .await
     .ctx("find open labour")?;
     if open == 0 {
-        sqlx::query("INSERT INTO labour_entries (job_id, user_id, started_at) VALUES ($1, $2, $3)")
-            .bind(job)
-            .bind(user)
-            .bind(now)
-            .execute(&mut **tx)
-            .await
-            .ctx("clock on")?;
+        sqlx::query(
+            "INSERT INTO labour_entries (job_id, user_id, started_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (job_id, user_id) WHERE ended_at IS NULL DO NOTHING",
+        )
+        .bind(job)
+        .bind(user)
+        .bind(now)
+        .execute(&mut **tx)
+        .await
+        .ctx("clock on")?;
     }
     Ok(())
 }
@@ -222,8 +221,14 @@ async fn report_in_tx(
         let (qty, good, scrap) = row.ok_or_else(|| {
             AppError::field(&at("variant"), "this job does not make this variant")
         })?;
-        let (good, scrap) = (good + r.good.millionths(), scrap + r.scrap.millionths());
-        if good + scrap > qty {
+        let too_large = || AppError::field(&at("good"), "is too large");
+        let good = good
+            .checked_add(r.good.millionths())
+            .ok_or_else(too_large)?;
+        let scrap = scrap
+            .checked_add(r.scrap.millionths())
+            .ok_or_else(too_large)?;
+        if good.checked_add(scrap).is_none_or(|total| total > qty) {
             return Err(AppError::field(
                 &at("good"),
                 format!(
@@ -332,6 +337,7 @@ pub async fn step(
         now,
         move |mut tx: Tx| {
             Box::pin(async move {
+                lock_plan(&mut tx).await?;
                 let s = Step {
                     id,
                     action,
@@ -397,6 +403,7 @@ pub async fn batch(
         now,
         move |mut tx: Tx| {
             Box::pin(async move {
+                lock_plan(&mut tx).await?;
                 for (i, s) in steps.iter().enumerate() {
                     let one = Step {
                         id: s.id,
@@ -411,8 +418,12 @@ pub async fn batch(
                 }
                 replan(&mut tx, tz, now).await?;
                 let offset = offset_now(tz, now);
-                let mut ids: Vec<i64> = steps.iter().map(|s| s.id).collect();
-                ids.dedup();
+                let mut ids: Vec<i64> = Vec::with_capacity(steps.len());
+                for s in &steps {
+                    if !ids.contains(&s.id) {
+                        ids.push(s.id);
+                    }
+                }
                 let mut out = Vec::with_capacity(ids.len());
                 for id in ids {
                     out.push(one_job(&mut tx, id, offset).await?);
@@ -450,6 +461,9 @@ pub async fn clock(
         now,
         move |mut tx: Tx| {
             Box::pin(async move {
+                // One at a time with the steps, so a pause cannot slip in
+                // between the check and the clock-on.
+                lock_plan(&mut tx).await?;
                 let (status, version): (String, i64) =
                     sqlx::query_as("SELECT status, version FROM jobs WHERE id = $1")
                         .bind(id)

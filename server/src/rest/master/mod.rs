@@ -12,7 +12,9 @@ mod units;
 mod work_centres;
 
 use super::openapi::{ErrorBody, SignedInErrors, SignedInJsonErrors};
-use super::{idempotency_key, ApiResult, AuthUser, IdempotencyKey, JsonBody, Path, Query};
+use super::{
+    idempotency_key, int_param, ApiResult, AuthUser, IdempotencyKey, JsonBody, Path, Query,
+};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -58,16 +60,6 @@ pub struct ListQuery {
     /// Archived records too (default false).
     #[param(value_type = Option<bool>)]
     include_archived: Option<String>,
-}
-
-pub(crate) fn int_param(name: &str, v: &Option<String>) -> Result<Option<i64>, AppError> {
-    match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => s
-            .parse()
-            .map(Some)
-            .map_err(|_| AppError::field(name, "must be a whole number")),
-    }
 }
 
 impl ListQuery {
