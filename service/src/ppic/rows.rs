@@ -9,6 +9,12 @@ use domain::AppError;
 use sqlx::{AnyConnection, FromRow};
 use std::collections::BTreeMap;
 
+/// The end of a stored due date (`YYYY-MM-DD`) in the plant's zone, UTC ms.
+fn due_end(due_date: &str, offset_minutes: i32) -> Result<i64> {
+    let due = domain::master::Date::parse("due_date", due_date).map_err(|_| AppError::Internal)?;
+    Ok(super::plan::day_start(due.add_days(1), offset_minutes))
+}
+
 pub(super) const SELECT_MO: &str = "SELECT o.id, o.number, i.code AS item, i.name AS item_name, \
     o.bom_id, o.status, o.qty_millionths, o.good_millionths, o.scrap_millionths, o.start_date, o.due_date, \
     o.priority, o.parent_id, o.sales_order_id, o.version, \
@@ -41,9 +47,7 @@ impl MoRow {
     /// The list's view; `late` against the end of the due date in the
     /// plant's zone, `offset_minutes` from UTC.
     pub fn summary(&self, offset_minutes: i32) -> Result<MoSummary> {
-        let due = domain::master::Date::parse("due_date", &self.due_date)
-            .map_err(|_| AppError::Internal)?;
-        let due_end = (due.days() + 1) * 86_400_000 - offset_minutes as i64 * 60_000;
+        let due_end = due_end(&self.due_date, offset_minutes)?;
         Ok(MoSummary {
             id: self.id,
             number: self.number.clone(),
@@ -107,9 +111,7 @@ pub(super) struct JobRow {
 
 impl JobRow {
     fn view(&self, after: Vec<i64>, offset_minutes: i32) -> Result<JobView> {
-        let due = domain::master::Date::parse("due_date", &self.due_date)
-            .map_err(|_| AppError::Internal)?;
-        let due_end = (due.days() + 1) * 86_400_000 - offset_minutes as i64 * 60_000;
+        let due_end = due_end(&self.due_date, offset_minutes)?;
         Ok(JobView {
             id: self.id,
             mo_id: self.mo_id,

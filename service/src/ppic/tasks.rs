@@ -154,28 +154,19 @@ async fn step_in_tx(tx: &mut Tx, user: &CurrentUser, s: &Step<'_>, now: i64) -> 
     Ok(())
 }
 
-/// Opens a labour entry for `user` on the job, unless one is open.
+/// Opens a labour entry for `user` on the job, unless one is open (the
+/// partial unique index decides, so a racing clock-on adds nothing).
 async fn clock_on(tx: &mut Tx, job: i64, user: i64, now: i64) -> Result<()> {
-    let open: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM labour_entries WHERE job_id = $1 AND user_id = $2 AND ended_at IS NULL",
+    sqlx::query(
+        "INSERT INTO labour_entries (job_id, user_id, started_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (job_id, user_id) WHERE ended_at IS NULL DO NOTHING",
     )
     .bind(job)
     .bind(user)
-    .fetch_one(&mut **tx)
+    .bind(now)
+    .execute(&mut **tx)
     .await
-    .ctx("find open labour")?;
-    if open == 0 {
-        sqlx::query(
-            "INSERT INTO labour_entries (job_id, user_id, started_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (job_id, user_id) WHERE ended_at IS NULL DO NOTHING",
-        )
-        .bind(job)
-        .bind(user)
-        .bind(now)
-        .execute(&mut **tx)
-        .await
-        .ctx("clock on")?;
-    }
+    .ctx("clock on")?;
     Ok(())
 }
 
