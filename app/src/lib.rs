@@ -18,6 +18,7 @@ pub mod maintenance;
 pub mod master;
 pub mod nav;
 pub mod orders;
+pub mod ppic;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod toast;
@@ -123,6 +124,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("orders/new") view={Lazy::<orders::NewOrderRoute>::new()} />
                     <Route path=path!("orders/:id") view={Lazy::<orders::OrderDetailRoute>::new()} />
                     <Route path=path!("orders/:id/edit") view={Lazy::<orders::EditOrderRoute>::new()} />
+                    <Route path=path!("ppic/orders") view={Lazy::<ppic::MoListRoute>::new()} />
+                    <Route path=path!("ppic/orders/new") view={Lazy::<ppic::MoNewRoute>::new()} />
+                    <Route path=path!("ppic/orders/:id") view={Lazy::<ppic::MoDetailRoute>::new()} />
+                    <Route path=path!("ppic/kanban") view={Lazy::<ppic::KanbanRoute>::new()} />
+                    <Route path=path!("ppic/gantt") view={Lazy::<ppic::GanttRoute>::new()} />
+                    <Route path=path!("ppic/analytics") view={Lazy::<ppic::PlanAnalyticsRoute>::new()} />
                 </ParentRoute>
             </Routes>
             <toast::Toaster />

@@ -105,7 +105,7 @@ pub(crate) async fn route_downloads(base: &str, admin_password: &str) -> String 
     // (path, who opens it, the lazy route it renders), a main screen per
     // module; the sign-in page ships no wasm (`app::auth::NO_WASM_PAGES`),
     // so it loads no lazy route either.
-    let routes: [(&str, Option<&str>, &str, &str); 11] = [
+    let routes: [(&str, Option<&str>, &str, &str); 15] = [
         ("/login", None, "signed out", ""),
         ("/maintenance", Some(&operator), "technician", "list_route"),
         (
@@ -128,6 +128,15 @@ pub(crate) async fn route_downloads(base: &str, admin_password: &str) -> String 
             Some(&planner),
             "planner",
             "bom_new_route",
+        ),
+        ("/ppic/orders", Some(&planner), "planner", "mo_list_route"),
+        ("/ppic/kanban", Some(&planner), "planner", "kanban_route"),
+        ("/ppic/gantt", Some(&planner), "planner", "gantt_route"),
+        (
+            "/ppic/analytics",
+            Some(&planner),
+            "planner",
+            "plan_analytics_route",
         ),
         ("/import-export", Some(&admin), "admin", "import_route"),
         ("/admin/users", Some(&admin), "admin", "users_route"),

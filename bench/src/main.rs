@@ -18,6 +18,7 @@ mod bom_seed;
 mod bom_tree;
 mod bundle;
 mod floor;
+mod plan;
 mod seed;
 
 use rand::Rng;
@@ -42,6 +43,8 @@ struct Args {
     only: Vec<Op>,
     /// Issue 8's section: run it (`--only bom` runs nothing else).
     bom: bool,
+    /// Issue 9's planning figures (`--only plan`).
+    plan: bool,
     /// The maintenance operations (false after `--only bom`).
     maintenance: bool,
     /// Clients for issue 8's REST measurements.
@@ -58,6 +61,7 @@ fn args() -> Args {
         downloads_only: false,
         only: Vec::new(),
         bom: true,
+        plan: true,
         maintenance: true,
         bom_clients: 10,
     };
@@ -80,15 +84,16 @@ fn args() -> Args {
             "--only" => {
                 let names: Vec<&str> = val.split(',').collect();
                 a.bom = names.contains(&"bom");
+                a.plan = names.contains(&"plan");
                 a.only = names
                     .into_iter()
-                    .filter(|o| *o != "bom")
+                    .filter(|o| *o != "bom" && *o != "plan")
                     .map(|o| match o {
                         "list" => Op::List,
                         "detail" => Op::Detail,
                         "create" => Op::Create,
                         "transition" => Op::Transition,
-                        other => panic!("--only takes list, detail, create, transition, bom; not {other}"),
+                        other => panic!("--only takes list, detail, create, transition, bom, plan; not {other}"),
                     })
                     .collect();
                 a.maintenance = !a.only.is_empty();
@@ -349,6 +354,14 @@ async fn main() {
             a.server_bin
         );
         std::process::exit(2);
+    }
+    if a.plan && !a.downloads_only {
+        let report = plan::section();
+        std::fs::create_dir_all("target/bench").unwrap();
+        std::fs::write("target/bench/report-plan.md", &report).unwrap();
+    }
+    if !a.maintenance && !a.bom && !a.downloads_only {
+        return;
     }
     if !a.maintenance && !a.downloads_only {
         let report = bom::section(&a).await;

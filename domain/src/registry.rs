@@ -247,6 +247,24 @@ const ORDERS: ModuleDef = ModuleDef {
     )
 };
 const PPIC: ModuleDef = ModuleDef {
+    nav: &[
+        entry(
+            "/ppic/orders",
+            "Manufacturing",
+            "mo",
+            Module::Ppic,
+            Action::View,
+        ),
+        entry("/ppic/kanban", "Kanban", "kanban", Module::Ppic, Action::View),
+        entry("/ppic/gantt", "Gantt", "gantt", Module::Ppic, Action::View),
+        entry(
+            "/ppic/analytics",
+            "Plan analytics",
+            "analytics",
+            Module::Ppic,
+            Action::View,
+        ),
+    ],
     live: true,
     ..def(
         Module::Ppic,
@@ -405,11 +423,24 @@ pub fn metrics_bucket(path: &str) -> String {
 /// bar shows the first four the user may open, and the first is their home.
 pub fn favourites(role: &str) -> &'static [&'static str] {
     match role {
-        "operator" => &["/maintenance", "/maintenance/new", "/master/machines"],
+        "operator" => &[
+            "/ppic/kanban",
+            "/maintenance",
+            "/maintenance/new",
+            "/master/machines",
+        ],
         "maintenance" => &["/maintenance", "/maintenance/sla", "/master/machines"],
-        "supervisor" => &["/maintenance", "/maintenance/sla", "/maintenance/new"],
+        "supervisor" => &[
+            "/ppic/kanban",
+            "/maintenance",
+            "/maintenance/sla",
+            "/ppic/gantt",
+        ],
         "planner" => &[
             "/orders",
+            "/ppic/orders",
+            "/ppic/gantt",
+            "/ppic/kanban",
             "/master/items",
             "/master/work-centres",
             "/maintenance",

@@ -292,6 +292,7 @@ impl Cli {
             )?
             .clamp(1, 24 * 365) as i64,
             auth_limits: d.auth_limits.clone(),
+            demo_plan: d.demo_plan,
         };
         let http = HttpConfig {
             bind,

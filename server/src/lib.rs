@@ -125,6 +125,9 @@ pub async fn start_services(
         service::orders::seed_demo(&svc, now)
             .await
             .map_err(|e| format!("demo orders: {e}"))?;
+        service::seed::ensure_demo_plan(&svc, now)
+            .await
+            .map_err(|e| format!("demo plan: {e}"))?;
     }
     Ok(svc)
 }

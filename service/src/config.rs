@@ -25,6 +25,9 @@ pub struct Config {
     /// How long the event log keeps events, in hours.
     pub event_retention_hours: i64,
     pub auth_limits: AuthLimits,
+    /// With the demo plant, also seed BOMs and released manufacturing
+    /// orders (off in tests, which build their own plans).
+    pub demo_plan: bool,
 }
 
 /// How many sign-in and reset attempts are allowed in a window before the
@@ -83,6 +86,7 @@ impl Default for Config {
             stream_recheck_ms: 30_000,
             event_retention_hours: 7 * 24,
             auth_limits: AuthLimits::default(),
+            demo_plan: true,
         }
     }
 }
@@ -109,6 +113,7 @@ impl Config {
             database_url: database_url.into(),
             // Streams re-check their session every second, so tests need not wait 30 s.
             stream_recheck_ms: 1_000,
+            demo_plan: false,
             ..Config::default()
         }
     }

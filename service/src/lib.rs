@@ -21,6 +21,7 @@ pub mod ppic;
 pub mod rows;
 pub mod seed;
 mod seed_master;
+mod seed_plan;
 
 pub use config::{AuthLimits, Config};
 pub use db::Db;

@@ -97,6 +97,15 @@ pub async fn ensure_admin(
     Ok(generated)
 }
 
+/// Seeds the demo plant's BOMs and manufacturing orders once (when
+/// `demo_plan` is on), after [`ensure_demo`] and the demo sales orders.
+pub async fn ensure_demo_plan(svc: &Services, now: i64) -> Result<()> {
+    if !svc.config.demo_plan {
+        return Ok(());
+    }
+    crate::seed_plan::seed(svc, now).await
+}
+
 /// Seeds a demo plant once: work centres, machines, a user per role and a few
 /// open requests. Safe to call on every start.
 pub async fn ensure_demo(svc: &Services, now: i64) -> Result<()> {

@@ -17,6 +17,7 @@
 mod analytics;
 mod board;
 mod changeover;
+mod gantt_wire;
 mod kanban;
 mod load;
 mod moves;
@@ -39,6 +40,7 @@ mod tests_state;
 
 pub use analytics::*;
 pub use changeover::*;
+pub use gantt_wire::*;
 pub use kanban::*;
 pub use load::*;
 pub use moves::*;

@@ -13,6 +13,7 @@ pub mod master;
 pub mod openapi;
 pub mod orders;
 pub mod ppic;
+pub mod ppic_gantt;
 pub mod warehouse;
 
 pub use extract::{int_param, JsonBody, OptionalJsonBody, Path, Query};

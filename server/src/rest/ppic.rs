@@ -36,6 +36,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(analytics_orders))
         .routes(routes!(analytics_performance))
         .routes(routes!(analytics_load))
+        .merge(super::ppic_gantt::routes())
 }
 
 /// Query parameters arrive as text; each is parsed with an error naming it.

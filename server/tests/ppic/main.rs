@@ -10,6 +10,7 @@ mod sse;
 
 mod analytics;
 mod fixture;
+mod gantt;
 mod kanban;
 mod orders;
 mod tasks;

@@ -7,6 +7,7 @@
 
 mod analytics;
 mod create;
+mod gantt;
 mod kanban;
 mod plan;
 mod promise;
@@ -17,7 +18,9 @@ mod tasks;
 
 pub use analytics::{load_report, orders_by_status, performance};
 pub use create::create;
+pub use gantt::{gantt, move_job};
 pub use kanban::{board, drop_card};
+pub(crate) use plan::offset_now;
 pub use promise::promise;
 pub use read::{get, list};
 pub use release::release;

@@ -42,7 +42,7 @@ pub(super) async fn lock_plan(tx: &mut Tx) -> Result<()> {
 }
 
 /// The plant's UTC offset today, minutes.
-pub(super) fn offset_now(tz: chrono_tz::Tz, now: i64) -> i32 {
+pub(crate) fn offset_now(tz: chrono_tz::Tz, now: i64) -> i32 {
     utc_offset_minutes(tz, Date::from_days(now.div_euclid(DAY_MS)))
 }
 
@@ -53,7 +53,7 @@ pub(super) fn day_start(date: Date, offset_minutes: i32) -> i64 {
 
 type CentreRow = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
 
-async fn centres(tx: &mut AnyConnection) -> Result<Vec<Centre>> {
+pub(super) async fn centres(tx: &mut AnyConnection) -> Result<Vec<Centre>> {
     let rows: Vec<CentreRow> = sqlx::query_as(
         "SELECT id, parallel_capacity, mon_minutes, tue_minutes, wed_minutes, thu_minutes, fri_minutes, \
          sat_minutes, sun_minutes, day_start_minute FROM work_centres ORDER BY id",
@@ -103,11 +103,22 @@ async fn centres(tx: &mut AnyConnection) -> Result<Vec<Centre>> {
     Ok(out.into_values().collect())
 }
 
+/// Maintenance taking capacity, with what it is for the Gantt's tooltip.
+pub(super) struct Window {
+    pub cut: CapacityCut,
+    /// "SEW-02: Needle bar jams".
+    pub label: String,
+}
+
 /// Open maintenance on machines of a work centre: a breakdown from when it
 /// was reported for its estimate (or its resolution target), a preventive
 /// request over its planned window. Each machine takes its share of its
 /// centre's slots (a six-head line with three machines: two slots each).
-async fn cuts(tx: &mut AnyConnection, centres: &[Centre], now: i64) -> Result<Vec<CapacityCut>> {
+pub(super) async fn maintenance_windows(
+    tx: &mut AnyConnection,
+    centres: &[Centre],
+    now: i64,
+) -> Result<Vec<Window>> {
     let machines: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT work_centre_id, COUNT(*) FROM machines WHERE work_centre_id IS NOT NULL AND active = 1 \
          AND archived_at IS NULL GROUP BY work_centre_id",
@@ -116,17 +127,18 @@ async fn cuts(tx: &mut AnyConnection, centres: &[Centre], now: i64) -> Result<Ve
     .await
     .ctx("count machines")?;
     let per_centre: HashMap<i64, i64> = machines.into_iter().collect();
-    type Open = (String, i64, Option<i64>, Option<i64>, i64, i64);
+    type Open = (String, i64, Option<i64>, Option<i64>, i64, i64, String, String);
     let open: Vec<Open> = sqlx::query_as(
         "SELECT r.kind, r.created_at, r.planned_start, r.estimated_minutes, r.resolution_target_ms, \
-         m.work_centre_id FROM maintenance_requests r JOIN machines m ON m.id = r.machine_id \
-         WHERE r.status NOT IN ('resolved', 'closed', 'cancelled') AND m.work_centre_id IS NOT NULL",
+         m.work_centre_id, m.code, r.title FROM maintenance_requests r JOIN machines m ON m.id = r.machine_id \
+         WHERE r.status NOT IN ('resolved', 'closed', 'cancelled') AND m.work_centre_id IS NOT NULL \
+         ORDER BY r.id",
     )
     .fetch_all(&mut *tx)
     .await
     .ctx("read open maintenance")?;
     let mut out = Vec::new();
-    for (kind, created, planned_start, estimate, target_ms, wc) in open {
+    for (kind, created, planned_start, estimate, target_ms, wc, machine, title) in open {
         let Some(centre) = centres.iter().find(|c| c.id == wc) else {
             continue;
         };
@@ -144,11 +156,14 @@ async fn cuts(tx: &mut AnyConnection, centres: &[Centre], now: i64) -> Result<Ve
             }
         };
         if end > start {
-            out.push(CapacityCut {
-                centre: wc,
-                start,
-                end,
-                slots: slots.clamp(1, 100) as u32,
+            out.push(Window {
+                cut: CapacityCut {
+                    centre: wc,
+                    start,
+                    end,
+                    slots: slots.clamp(1, 100) as u32,
+                },
+                label: format!("{machine}: {title}"),
             });
         }
     }
@@ -170,7 +185,7 @@ type JobPlanRow = (
     i64,
 );
 
-type Times = (Option<i64>, Option<i64>, Option<i64>);
+pub(super) type Times = (Option<i64>, Option<i64>, Option<i64>);
 
 /// The floor and the jobs to plan as they stand: centres with calendars,
 /// maintenance cuts, running and pinned work as bookings, and every other
@@ -178,13 +193,36 @@ type Times = (Option<i64>, Option<i64>, Option<i64>);
 pub(super) struct Loaded {
     pub floor: Floor,
     pub reqs: Vec<JobReq>,
-    before: HashMap<i64, Times>,
+    /// Each planned job's start, end and latest start as stored.
+    pub before: HashMap<i64, Times>,
+}
+
+/// Whether jobs a planner pinned stay fixed (every re-plan) or are loaded
+/// as jobs to plan at their stored times (a Gantt move, which keeps every
+/// job but the moved one and what waits for it where it is anyway).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Pinned {
+    Fixed,
+    Free,
 }
 
 pub(super) async fn load(c: &mut AnyConnection, tz: chrono_tz::Tz, now: i64) -> Result<Loaded> {
+    load_with(c, tz, now, Pinned::Fixed).await
+}
+
+pub(super) async fn load_with(
+    c: &mut AnyConnection,
+    tz: chrono_tz::Tz,
+    now: i64,
+    pinned_mode: Pinned,
+) -> Result<Loaded> {
     let offset = offset_now(tz, now);
     let centres = centres(c).await?;
-    let cuts = cuts(c, &centres, now).await?;
+    let cuts = maintenance_windows(c, &centres, now)
+        .await?
+        .into_iter()
+        .map(|w| w.cut)
+        .collect();
     let rows: Vec<JobPlanRow> = sqlx::query_as(
         "SELECT j.id, j.work_centre_id, j.minutes, j.status, j.pinned, j.planned_start, j.planned_end, \
          j.latest_start, j.actual_start, o.start_date, o.due_date, o.priority FROM jobs j \
@@ -213,7 +251,7 @@ pub(super) async fn load(c: &mut AnyConnection, tz: chrono_tz::Tz, now: i64) -> 
         rows
     {
         let status = TaskStatus::try_from(status).map_err(|_| AppError::Internal)?;
-        if status.holds_slot() || pinned == 1 {
+        if status.holds_slot() || (pinned == 1 && pinned_mode == Pinned::Fixed) {
             let start = actual.or(ps).unwrap_or(now);
             let end = pe.unwrap_or(start + minutes * MINUTE_MS).max(start);
             bookings.push(Booking {

@@ -1,0 +1,324 @@
+//! The Gantt chart: the plan over a window of days (a lane per work
+//! centre, the open jobs as bars, maintenance and closures as shaded
+//! windows), and a drag, which `domain::ppic::move_job` checks against the
+//! plan as stored (predecessors, release, calendar, capacity, maintenance)
+//! and which moves the jobs waiting for the dragged one with it. The
+//! dragged job is pinned at its new place: later re-plans plan around it.
+
+use super::plan::{
+    centres, day_start, load_with, lock_plan, maintenance_windows, offset_now, Pinned,
+};
+use super::rows::jobs_where;
+use crate::audit::audit;
+use crate::db::Tx;
+use crate::error::{DbContext, Result};
+use crate::events::{self, NewEvent};
+use crate::{idempotency, Services};
+use domain::auth::CurrentUser;
+use domain::events::EventKind;
+use domain::master::Date;
+use domain::perm::{Action, Module};
+use domain::ppic::{
+    move_job as plan_move, GanttLane, GanttMoveInput, GanttMoved, GanttView, GanttWindow,
+    MoveRequest, Planned, Schedule, TaskStatus,
+};
+use domain::time::format_iso;
+use domain::AppError;
+use std::collections::HashMap;
+
+/// Longest window one chart covers, days.
+pub const MAX_DAYS: i64 = 62;
+/// Most bars one chart carries.
+pub const MAX_BARS: usize = 5_000;
+
+const DAY_MS: i64 = 86_400_000;
+
+type LaneRow = (i64, String, String, String, i64);
+
+pub async fn gantt(
+    svc: &Services,
+    user: &CurrentUser,
+    from: Option<&str>,
+    days: Option<i64>,
+    now: i64,
+) -> Result<GanttView> {
+    user.require(Module::Ppic, Action::View)?;
+    let offset = offset_now(svc.config.plant_time_zone, now);
+    let first = match from.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Date::parse("from", s)?,
+        None => Date::from_days((now + offset as i64 * 60_000).div_euclid(DAY_MS)),
+    };
+    let days = days.unwrap_or(7);
+    if !(1..=MAX_DAYS).contains(&days) {
+        return Err(AppError::field("days", format!("must be between 1 and {MAX_DAYS}")).into());
+    }
+    let (start, end) = (
+        day_start(first, offset),
+        day_start(first.add_days(days), offset),
+    );
+    let mut c = svc.db.read.acquire().await.ctx("acquire connection")?;
+    let lanes: Vec<LaneRow> = sqlx::query_as(
+        "SELECT id, code, name, kind, parallel_capacity FROM work_centres \
+         WHERE archived_at IS NULL ORDER BY id",
+    )
+    .fetch_all(&mut *c)
+    .await
+    .ctx("read work centres")?;
+    let code_of: HashMap<i64, String> = lanes.iter().map(|l| (l.0, l.1.clone())).collect();
+    let bars = jobs_where(
+        &mut c,
+        "o.status IN ('released', 'in_progress') \
+         AND j.status IN ('draft', 'approved', 'in_progress', 'on_hold') \
+         AND j.planned_start < $1 AND j.planned_end > $2",
+        &[end, start],
+        offset,
+    )
+    .await?;
+    if bars.len() > MAX_BARS {
+        return Err(AppError::field(
+            "days",
+            format!("more than {MAX_BARS} jobs in this window; show fewer days"),
+        )
+        .into());
+    }
+    let centres = centres(&mut c).await?;
+    let mut windows: Vec<GanttWindow> = maintenance_windows(&mut c, &centres, now)
+        .await?
+        .into_iter()
+        .filter(|w| w.cut.start < end && w.cut.end > start)
+        .filter_map(|w| {
+            Some(GanttWindow {
+                work_centre: code_of.get(&w.cut.centre)?.clone(),
+                start: w.cut.start,
+                end: w.cut.end,
+                kind: "maintenance".into(),
+                label: w.label,
+                slots: w.cut.slots,
+            })
+        })
+        .collect();
+    for ctr in &centres {
+        for &(s, e) in &ctr.calendar.closures {
+            if s < end && e > start {
+                if let Some(code) = code_of.get(&ctr.id) {
+                    windows.push(GanttWindow {
+                        work_centre: code.clone(),
+                        start: s,
+                        end: e,
+                        kind: "closure".into(),
+                        label: format!("{code} closed"),
+                        slots: ctr.slots,
+                    });
+                }
+            }
+        }
+    }
+    Ok(GanttView {
+        from: start,
+        to: end,
+        now,
+        utc_offset_minutes: offset,
+        lanes: lanes
+            .into_iter()
+            .map(|(id, code, name, kind, slots)| GanttLane {
+                id,
+                code,
+                name,
+                kind,
+                slots: slots.clamp(1, 100) as u32,
+            })
+            .collect(),
+        bars,
+        windows,
+    })
+}
+
+type MovingRow = (String, i64, i64, i64, String, String);
+
+/// Drags job `id` to a new start (and perhaps another centre of its
+/// kind): checked against the plan as it stands, refused with the reason
+/// (409), or stored with the jobs that wait for it.
+pub async fn move_job(
+    svc: &Services,
+    user: &CurrentUser,
+    id: i64,
+    input: &GanttMoveInput,
+    idem_key: Option<&str>,
+    now: i64,
+) -> Result<GanttMoved> {
+    user.require(Module::Ppic, Action::Update)?;
+    let drag = input.parse()?;
+    let tz = svc.config.plant_time_zone;
+    let (moved, fresh) = idempotency::run_once(
+        &svc.db,
+        user.id,
+        idem_key,
+        &format!("ppic.job.move.{id}"),
+        input,
+        now,
+        move |mut tx: Tx| {
+            Box::pin(async move {
+                lock_plan(&mut tx).await?;
+                let (status, version, centre, mo_id, wc_code, kind): MovingRow = sqlx::query_as(
+                    "SELECT j.status, j.version, j.work_centre_id, j.mo_id, w.code, w.kind \
+                     FROM jobs j JOIN work_centres w ON w.id = j.work_centre_id WHERE j.id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await
+                .ctx("read job")?
+                .ok_or_else(|| AppError::not_found(format!("Job {id}")))?;
+                let status = TaskStatus::try_from(status).map_err(|_| AppError::Internal)?;
+                if drag.version.is_some_and(|v| v != version) {
+                    return Err(AppError::conflict(format!(
+                        "job {id} was changed since you saw it; look again"
+                    ))
+                    .into());
+                }
+                if !matches!(status, TaskStatus::Draft | TaskStatus::Approved) {
+                    return Err(AppError::conflict(format!(
+                        "job {id} is {}; only a job not started yet can be moved",
+                        status.label().to_lowercase()
+                    ))
+                    .into());
+                }
+                let to_centre = match &drag.work_centre {
+                    None => centre,
+                    Some(code) if *code == wc_code => centre,
+                    Some(code) => {
+                        let (to, to_kind): (i64, String) = sqlx::query_as(
+                            "SELECT id, kind FROM work_centres WHERE code = $1 AND archived_at IS NULL",
+                        )
+                        .bind(code)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .ctx("find work centre")?
+                        .ok_or_else(|| {
+                            AppError::field("work_centre", "no work centre has this code")
+                        })?;
+                        if to_kind != kind {
+                            return Err(AppError::conflict(format!(
+                                "{code} is a {} centre; job {id} needs {kind}",
+                                to_kind.to_lowercase()
+                            ))
+                            .into());
+                        }
+                        to
+                    }
+                };
+                let loaded = load_with(&mut tx, tz, now, Pinned::Free).await?;
+                if !loaded.reqs.iter().any(|r| r.id == id) {
+                    return Err(AppError::conflict(format!(
+                        "job {id} is not in the plan (its order is not released)"
+                    ))
+                    .into());
+                }
+                let current = Schedule {
+                    jobs: loaded
+                        .reqs
+                        .iter()
+                        .map(|r| match loaded.before.get(&r.id) {
+                            Some(&(Some(start), Some(end), latest_start)) => Ok(Planned {
+                                id: r.id,
+                                centre: r.centre,
+                                start,
+                                end,
+                                late: false,
+                                latest_start,
+                            }),
+                            _ => Err(AppError::conflict(format!(
+                                "job {} has no planned time yet; the plan is being made",
+                                r.id
+                            ))),
+                        })
+                        .collect::<std::result::Result<_, AppError>>()?,
+                };
+                let request = MoveRequest {
+                    job: id,
+                    start: drag.start,
+                    centre: Some(to_centre),
+                };
+                let result = plan_move(&loaded.floor, &loaded.reqs, &current, &request)?;
+                for p in &result.schedule.jobs {
+                    let was = loaded.before.get(&p.id).copied();
+                    let moved_here = p.id == id;
+                    if !moved_here && was == Some((Some(p.start), Some(p.end), p.latest_start)) {
+                        continue;
+                    }
+                    sqlx::query(
+                        "UPDATE jobs SET planned_start = $1, planned_end = $2, latest_start = $3, \
+                         work_centre_id = $4, \
+                         pinned = CASE WHEN id = $5 THEN 1 ELSE pinned END, \
+                         version = CASE WHEN id = $5 THEN version + 1 ELSE version END, \
+                         updated_at = CASE WHEN id = $5 THEN $6 ELSE updated_at END \
+                         WHERE id = $7",
+                    )
+                    .bind(p.start)
+                    .bind(p.end)
+                    .bind(p.latest_start)
+                    .bind(p.centre)
+                    .bind(id)
+                    .bind(now)
+                    .bind(p.id)
+                    .execute(&mut *tx)
+                    .await
+                    .ctx("store moved job")?;
+                }
+                let offset = offset_now(tz, now);
+                let followers: Vec<i64> =
+                    result.changed.iter().copied().filter(|&j| j != id).collect();
+                let from_start = loaded.before[&id].0.unwrap_or(drag.start);
+                let to_code = match &drag.work_centre {
+                    Some(c) => c.clone(),
+                    None => wc_code.clone(),
+                };
+                audit(
+                    &mut tx,
+                    Some(user.id),
+                    "ppic.job.move",
+                    "job",
+                    &id.to_string(),
+                    &format!(
+                        "job {id}: {wc_code} {} → {to_code} {}; {} later job(s) moved with it",
+                        format_iso(from_start),
+                        format_iso(drag.start),
+                        followers.len()
+                    ),
+                    now,
+                )
+                .await?;
+                events::record(
+                    &mut tx,
+                    &NewEvent::new(Module::Ppic, id, version + 1, EventKind::Updated, now)
+                        .with_payload(serde_json::json!({
+                            "entity": "job",
+                            "mo_id": mo_id,
+                            "moved": true,
+                            "followers": followers,
+                        })),
+                )
+                .await?;
+                let mut views = jobs_where(&mut tx, "j.id = $1", &[id], offset).await?;
+                let moved = views
+                    .pop()
+                    .ok_or_else(|| AppError::not_found(format!("Job {id}")))?;
+                let mut out = Vec::with_capacity(followers.len());
+                for f in &followers {
+                    out.extend(jobs_where(&mut tx, "j.id = $1", &[*f], offset).await?);
+                }
+                Ok((
+                    tx,
+                    GanttMoved {
+                        moved,
+                        followers: out,
+                    },
+                ))
+            })
+        },
+    )
+    .await?;
+    if fresh {
+        svc.events.wake();
+    }
+    Ok(moved)
+}
