@@ -55,7 +55,11 @@ fn jobs() -> Vec<JobReq> {
                 id,
                 centre: (order * 7 + id % CHAIN * 11) % CENTRES,
                 minutes: 10 + ((id * 37) % 110) as u32,
-                after: if id % CHAIN == 0 { vec![] } else { vec![id - 1] },
+                after: if id % CHAIN == 0 {
+                    vec![]
+                } else {
+                    vec![id - 1]
+                },
                 earliest: START,
                 due: Some(START + (3 + order % 20) * 86_400_000),
                 priority: 100,
@@ -68,7 +72,11 @@ fn jobs() -> Vec<JobReq> {
 fn floor_pass(jobs: &[JobReq]) -> i64 {
     let mut ends = vec![0i64; jobs.len()];
     for (i, j) in jobs.iter().enumerate() {
-        let ready = j.after.iter().map(|&a| ends[a as usize]).fold(j.earliest, i64::max);
+        let ready = j
+            .after
+            .iter()
+            .map(|&a| ends[a as usize])
+            .fold(j.earliest, i64::max);
         ends[i] = ready + j.minutes as i64 * MINUTE;
     }
     ends.iter().copied().max().unwrap_or(0)

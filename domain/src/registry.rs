@@ -255,7 +255,13 @@ const PPIC: ModuleDef = ModuleDef {
             Module::Ppic,
             Action::View,
         ),
-        entry("/ppic/kanban", "Kanban", "kanban", Module::Ppic, Action::View),
+        entry(
+            "/ppic/kanban",
+            "Kanban",
+            "kanban",
+            Module::Ppic,
+            Action::View,
+        ),
         entry("/ppic/gantt", "Gantt", "gantt", Module::Ppic, Action::View),
         entry(
             "/ppic/analytics",

@@ -13,13 +13,16 @@ use serde_json::json;
 
 const DAY_MS: i64 = 86_400_000;
 
-async fn user(svc: &Services, name: &str) -> Result<domain::auth::CurrentUser> {
-    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+async fn user(svc: &Services, name: &str) -> Result<Option<domain::auth::CurrentUser>> {
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
         .bind(name)
-        .fetch_one(&svc.db.read)
+        .fetch_optional(&svc.db.read)
         .await
         .ctx("find demo user")?;
-    crate::auth::load_user(&svc.db, id).await
+    match id {
+        Some(id) => Ok(Some(crate::auth::load_user(&svc.db, id).await?)),
+        None => Ok(None),
+    }
 }
 
 fn boms() -> Vec<serde_json::Value> {
@@ -60,16 +63,23 @@ const ORDERS: &[OrderSeed] = &[
     (&[("colour=brown;size=S", "40")], 14, false),
 ];
 
-/// Seeds BOMs and orders once (skipped when any BOM exists).
+/// Seeds BOMs and orders once: skipped when any BOM exists, or when the
+/// demo plant's people or items are not there (a plant set up by hand).
 pub async fn seed(svc: &Services, now: i64) -> Result<()> {
-    let have: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM boms")
-        .fetch_one(&svc.db.read)
-        .await
-        .ctx("count boms")?;
-    if have > 0 {
+    let (have, items): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM boms), \
+         (SELECT COUNT(*) FROM items WHERE code IN ('TB-30', 'BEAR-BODY'))",
+    )
+    .fetch_one(&svc.db.read)
+    .await
+    .ctx("count boms")?;
+    let (Some(clerk), Some(planner)) = (user(svc, "warehouse").await?, user(svc, "planner").await?)
+    else {
+        return Ok(());
+    };
+    if have > 0 || items < 2 {
         return Ok(());
     }
-    let clerk = user(svc, "warehouse").await?;
     for b in boms() {
         let form: BomInput = serde_json::from_value(b).map_err(|_| domain::AppError::Internal)?;
         if let domain::bom::BomSaved::Refused { issues } =
@@ -79,7 +89,6 @@ pub async fn seed(svc: &Services, now: i64) -> Result<()> {
             return Err(domain::AppError::Internal.into());
         }
     }
-    let planner = user(svc, "planner").await?;
     let offset = crate::ppic::offset_now(svc.config.plant_time_zone, now);
     let today = Date::from_days((now + offset as i64 * 60_000).div_euclid(DAY_MS));
     for (variants, due_in, released) in ORDERS {

@@ -219,6 +219,24 @@ fn order_view(
         .filter(|t| user.can(Module::Orders, t.required_action()))
         .collect();
     let can_edit = o.status.is_editable() && user.can(Module::Orders, Action::Update);
+    // A confirmed order is planned into manufacturing orders, one per made item.
+    let can_plan = matches!(o.status, OrderStatus::Confirmed | OrderStatus::InProduction)
+        && user.can(Module::Ppic, Action::Create);
+    let planned = RwSignal::new(Vec::<domain::ppic::MoSummary>::new());
+    let plan = move |_| {
+        pending.run(
+            "Planning production",
+            move |key| crate::ppic::api::plan_sales_order(key, oid),
+            move |made: Vec<domain::ppic::MoSummary>| {
+                let numbers: Vec<String> = made.iter().map(|m| m.number.clone()).collect();
+                push_toast(
+                    ToastKind::Success,
+                    format!("Manufacturing orders made: {}", numbers.join(", ")),
+                );
+                planned.set(made);
+            },
+        );
+    };
     view! {
         <header class="detail-head">
             <h1 data-testid="order-number">{o.number.clone()}</h1>
@@ -235,9 +253,14 @@ fn order_view(
                 <strong data-testid="order-total-value">{money(o.total_minor)}</strong>
             </p>
         </header>
-        <Show when={let empty = steps.is_empty() && !can_edit; move || !empty}>
+        <Show when={let empty = steps.is_empty() && !can_edit && !can_plan; move || !empty}>
             <div class="card actions buttons">
                 {can_edit.then(|| view! { <A href=format!("/orders/{oid}/edit") attr:class="btn" attr:data-testid="edit-order">"Edit"</A> })}
+                {can_plan.then(|| view! {
+                    <button class="btn" data-testid="plan-production" disabled=move || pending.busy.get() on:click=plan>
+                        "Plan production"
+                    </button>
+                })}
                 {steps.clone().into_iter().map(|t| {
                     let cls = if t == OrderTransition::Cancel { "btn danger" } else { "btn primary" };
                     view! {
@@ -250,6 +273,14 @@ fn order_view(
                 }).collect_view()}
             </div>
         </Show>
+        {move || (!planned.get().is_empty()).then(|| view! {
+            <div class="card notice-box" data-testid="planned-mos">
+                "Manufacturing orders: "
+                {planned.get().into_iter().map(|m| view! {
+                    <A href=format!("/ppic/orders/{}", m.id)>{m.number.clone()}</A>" "
+                }).collect_view()}
+            </div>
+        })}
         {d.grids.into_iter().map(|g| view! { <GridTable grid=g /> }).collect_view()}
         <div class="card table-scroll">
             <h2>"Lines"</h2>

@@ -13,7 +13,6 @@ fn n(v: f64) -> String {
     format!("{v:.1}")
 }
 
-
 /// Minutes for people: `45 min`, `7.5 h`.
 fn hours(min: f64) -> String {
     if min.abs() < 120.0 {

@@ -100,9 +100,17 @@ pub async fn step_job(
     input: TaskStepInput,
 ) -> Result<JobView, AppError> {
     let (svc, user) = current_user().await?;
-    service::ppic::step(&svc, &user, id, &action, &input, Some(&idempotency_key), now())
-        .await
-        .map_err(fail)
+    service::ppic::step(
+        &svc,
+        &user,
+        id,
+        &action,
+        &input,
+        Some(&idempotency_key),
+        now(),
+    )
+    .await
+    .map_err(fail)
 }
 
 #[server(prefix = "/sfn", endpoint = "ppic/tasks/clock", input = Json)]
@@ -153,6 +161,29 @@ pub async fn performance(days: Option<i64>) -> Result<PerformanceReport, AppErro
 pub async fn fetch_load(from: Option<String>, days: Option<i64>) -> Result<LoadReport, AppError> {
     let (svc, user) = current_user().await?;
     service::ppic::load_report(&svc, &user, from.as_deref(), days, now())
+        .await
+        .map_err(fail)
+}
+
+#[server(prefix = "/sfn", endpoint = "ppic/orders/from_sales_order", input = Json)]
+pub async fn plan_sales_order(
+    idempotency_key: String,
+    id: i64,
+) -> Result<Vec<domain::ppic::MoSummary>, AppError> {
+    let (svc, user) = current_user().await?;
+    service::ppic::from_sales_order(&svc, &user, id, Some(&idempotency_key), now())
+        .await
+        .map_err(fail)
+}
+
+#[server(prefix = "/sfn", endpoint = "ppic/orders/step", input = Json)]
+pub async fn step_mo(
+    idempotency_key: String,
+    id: i64,
+    action: String,
+) -> Result<MoDetail, AppError> {
+    let (svc, user) = current_user().await?;
+    service::ppic::order_step(&svc, &user, id, &action, Some(&idempotency_key), now())
         .await
         .map_err(fail)
 }

@@ -22,7 +22,7 @@ use leptos_router::components::A;
 #[component]
 pub fn GanttPage() -> impl IntoView {
     let user = expect_context::<CurrentUser>();
-    let can_move = user.can(Module::Ppic, Action::Update);
+    let can_move = user.can(Module::Ppic, Action::Approve);
     let zoom = RwSignal::new(Zoom::Week);
     // The first day shown, `YYYY-MM-DD`; empty for today.
     let from = RwSignal::new(String::new());
@@ -39,9 +39,11 @@ pub fn GanttPage() -> impl IntoView {
     let drag = RwSignal::new(None::<Drag>);
     let message = RwSignal::new(None::<(bool, String)>);
     let last_ms = RwSignal::new(None::<f64>);
+    let busy = RwSignal::new(false);
     let shift = move |v: &GanttView, days: i64| {
         // `v.from` is the first day's local midnight.
-        let first = Date::from_days((v.from + v.utc_offset_minutes as i64 * 60_000).div_euclid(DAY));
+        let first =
+            Date::from_days((v.from + v.utc_offset_minutes as i64 * 60_000).div_euclid(DAY));
         from.set(first.add_days(days).to_string());
     };
     view! {
@@ -71,6 +73,7 @@ pub fn GanttPage() -> impl IntoView {
                             drag,
                             message,
                             last_ms,
+                            busy,
                         };
                         view! {
                             <div class="gantt-toolbar">
@@ -117,14 +120,14 @@ fn details(st: ChartState, v: &GanttView, j: domain::ppic::JobView) -> impl Into
         .filter(|l| l.kind == kind)
         .map(|l| l.code.clone())
         .collect();
-    let start = RwSignal::new(j.planned_start.map(|t| format_local(t, offset)).unwrap_or_default());
+    let start = RwSignal::new(
+        j.planned_start
+            .map(|t| format_local(t, offset))
+            .unwrap_or_default(),
+    );
     let centre = RwSignal::new(j.work_centre.clone());
     let bad = RwSignal::new(false);
-    let movable = st.can_move
-        && matches!(
-            j.status,
-            domain::ppic::TaskStatus::Draft | domain::ppic::TaskStatus::Approved
-        );
+    let movable = st.can_move && j.status.is_movable();
     let (id, version, here) = (j.id, j.version, j.work_centre.clone());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -173,7 +176,7 @@ fn details(st: ChartState, v: &GanttView, j: domain::ppic::JobView) -> impl Into
                         </select>
                     </label>
                     <button class="btn primary" data-testid="move-submit"
-                        disabled=move || st.drag.get().is_some_and(|d| d.pending)>"Move"</button>
+                        disabled=move || st.busy.get()>"Move"</button>
                     {move || bad.get().then(|| view! { <span class="field-error">"Give a date and time"</span> })}
                 </form>
             })}

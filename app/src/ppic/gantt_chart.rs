@@ -6,10 +6,10 @@
 //! with the reason; the bar then snaps back.
 
 use super::layout::{order_colour, Layout, Zoom, BAR_H};
+use crate::call::mutate;
 use crate::ppic::api::move_bar;
 use crate::ppic::shared::{svg_title, when};
-use crate::call::mutate;
-use domain::ppic::{GanttMoveInput, GanttMoved, GanttView, JobView, TaskStatus};
+use domain::ppic::{GanttMoveInput, GanttMoved, GanttView, JobView};
 use domain::time::{format_iso, Millis};
 use leptos::prelude::*;
 
@@ -47,10 +47,8 @@ pub struct ChartState {
     pub message: RwSignal<Option<(bool, String)>>,
     /// Milliseconds from the drop to the server's answer, last move.
     pub last_ms: RwSignal<Option<f64>>,
-}
-
-fn movable(j: &JobView) -> bool {
-    matches!(j.status, TaskStatus::Draft | TaskStatus::Approved)
+    /// A move is on its way to the server.
+    pub busy: RwSignal<bool>,
 }
 
 fn clock_ms() -> f64 {
@@ -79,6 +77,10 @@ impl ChartState {
     /// where they were and the reason is shown (the call layer toasts it).
     pub fn ask(self, ask: MoveAsk) {
         let st = self;
+        if st.busy.get_untracked() {
+            return;
+        }
+        st.busy.set(true);
         st.drag.update(|d| {
             if let Some(d) = d {
                 d.pending = true;
@@ -93,9 +95,13 @@ impl ChartState {
         };
         let id = ask.id;
         leptos::task::spawn_local(async move {
-            let r = mutate("Moving the job", move |key| move_bar(key, id, input.clone())).await;
+            let r = mutate("Moving the job", move |key| {
+                move_bar(key, id, input.clone())
+            })
+            .await;
             st.last_ms.set(Some(clock_ms() - started));
             st.drag.set(None);
+            st.busy.set(false);
             match r {
                 Ok(m) => {
                     let text = format!(
@@ -132,10 +138,9 @@ impl ChartState {
         }
         let ask = self.view.with_untracked(|v| {
             let i = v.bars.iter().position(|b| b.id == d.id)?;
-            let b = layout.bars.iter().find(|bb| bb.bar == i)?;
+            let b = layout.bar(i)?;
             let job = &v.bars[i];
-            let start = layout.dragged_start(job.planned_start?, d.dx, self.zoom);
-            let lane = layout.dragged_lane(b.lane, b.y + d.dy + BAR_H / 2.0);
+            let (start, lane) = layout.drop_target(job.planned_start?, b, d.dx, d.dy, self.zoom);
             let work_centre = (lane != b.lane).then(|| layout.lanes[lane].code.clone());
             (start != job.planned_start? || work_centre.is_some()).then_some(MoveAsk {
                 id: d.id,
@@ -152,9 +157,9 @@ impl ChartState {
 }
 
 fn bar_view(st: ChartState, layout: &Layout, i: usize, j: &JobView) -> Option<impl IntoView> {
-    let b = layout.bars.iter().find(|b| b.bar == i)?;
+    let b = layout.bar(i)?;
     let id = j.id;
-    let can = st.can_move && movable(j);
+    let can = st.can_move && j.status.is_movable();
     let title = format!(
         "{} · {}. {} ({}) · {} – {}{}{}",
         j.mo_number,
@@ -220,27 +225,25 @@ fn bar_view(st: ChartState, layout: &Layout, i: usize, j: &JobView) -> Option<im
 }
 
 fn arrows(layout: &Layout, v: &GanttView) -> impl IntoView {
-    let at = |id: i64| {
-        let i = v.bars.iter().position(|b| b.id == id)?;
-        layout.bars.iter().find(|b| b.bar == i)
-    };
-    v.bars
-        .iter()
-        .filter_map(|j| Some((at(j.id)?, j)))
-        .flat_map(|(to, j)| {
-            j.after.iter().filter_map(move |a| {
-                let from = at(*a)?;
-                let (x1, y1) = (from.x + from.w, from.y + BAR_H / 2.0);
-                let (x2, y2) = (to.x, to.y + BAR_H / 2.0);
-                let d = format!(
-                    "M{x1:.1},{y1:.1} C{:.1},{y1:.1} {:.1},{y2:.1} {x2:.1},{y2:.1}",
-                    x1 + 24.0,
-                    x2 - 24.0
-                );
-                Some(view! { <path class="dep" d=d marker-end="url(#gantt-arrow)" data-testid="gantt-dep" /> })
-            })
-        })
-        .collect_view()
+    let index: std::collections::HashMap<i64, usize> =
+        v.bars.iter().enumerate().map(|(i, b)| (b.id, i)).collect();
+    let at = |id: i64| index.get(&id).and_then(|&i| layout.bar(i));
+    let mut out = Vec::new();
+    for j in &v.bars {
+        let Some(to) = at(j.id) else { continue };
+        for a in &j.after {
+            let Some(from) = at(*a) else { continue };
+            let (x1, y1) = (from.x + from.w, from.y + BAR_H / 2.0);
+            let (x2, y2) = (to.x, to.y + BAR_H / 2.0);
+            let d = format!(
+                "M{x1:.1},{y1:.1} C{:.1},{y1:.1} {:.1},{y2:.1} {x2:.1},{y2:.1}",
+                x1 + 24.0,
+                x2 - 24.0
+            );
+            out.push(view! { <path class="dep" d=d marker-end="url(#gantt-arrow)" data-testid="gantt-dep" /> });
+        }
+    }
+    out.collect_view()
 }
 
 fn windows(layout: &Layout, v: &GanttView) -> impl IntoView {
@@ -268,13 +271,21 @@ fn ghost(st: ChartState, layout: &Layout) -> Option<impl IntoView> {
     }
     st.view.with(|v| {
         let i = v.bars.iter().position(|b| b.id == d.id)?;
-        let b = layout.bars.iter().find(|bb| bb.bar == i)?;
+        let b = layout.bar(i)?;
         let job = &v.bars[i];
-        let start = layout.dragged_start(job.planned_start?, d.dx, st.zoom);
-        let lane = layout.dragged_lane(b.lane, b.y + d.dy + BAR_H / 2.0);
+        let (start, lane) = layout.drop_target(job.planned_start?, b, d.dx, d.dy, st.zoom);
         let x = layout.x_of(start);
-        let y = layout.lanes[lane].y + (b.y - layout.lanes[b.lane].y).min(layout.lanes[lane].h - BAR_H);
-        let label = format!("{}{}", when(start), if lane != b.lane { format!(" → {}", layout.lanes[lane].code) } else { String::new() });
+        let y =
+            layout.lanes[lane].y + (b.y - layout.lanes[b.lane].y).min(layout.lanes[lane].h - BAR_H);
+        let label = format!(
+            "{}{}",
+            when(start),
+            if lane != b.lane {
+                format!(" → {}", layout.lanes[lane].code)
+            } else {
+                String::new()
+            }
+        );
         Some(view! {
             <g class="gantt-ghost" class:pending=d.pending data-testid="gantt-ghost">
                 <rect x=x y=y width=b.w height=BAR_H rx="3" />
@@ -329,8 +340,13 @@ pub fn chart(st: ChartState) -> impl IntoView {
                         <svg class="gantt-svg" width=w height=h viewBox=format!("0 0 {w:.0} {h:.0}")
                             data-from=l.from data-px-per-ms=l.px_per_ms
                             data-offset=st.view.with(|v| v.utc_offset_minutes)
-                            role="img" aria-label="Gantt chart of the plan"
-                            on:pointermove=on_move on:pointerup=on_up on:pointercancel=on_cancel>
+                            role="group" aria-label="Gantt chart of the plan"
+                            on:pointermove=on_move on:pointerup=on_up on:pointercancel=on_cancel
+                            on:lostpointercapture=move |_| {
+                                if st.drag.get_untracked().is_some_and(|d| !d.pending) {
+                                    st.drag.set(None);
+                                }
+                            }>
                             <defs>
                                 <pattern id="gantt-hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
                                     <rect width="8" height="8" class="hatch-bg" />

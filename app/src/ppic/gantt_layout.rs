@@ -105,6 +105,9 @@ pub struct Tick {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
+    /// For each of the view's bars, its box's index in `bars` (none when
+    /// it is not drawn).
+    by_bar: Vec<Option<usize>>,
     pub from: Millis,
     pub to: Millis,
     pub px_per_ms: f64,
@@ -123,8 +126,10 @@ impl Layout {
         let width = zoom.day_px() * span as f64 / DAY as f64;
         let px_per_ms = width / span as f64;
         let x_of = |t: Millis| (t - v.from) as f64 * px_per_ms;
-        // Each lane's bars in rows: a bar takes the first row free at its start.
-        let mut rows_in: Vec<Vec<Millis>> = vec![Vec::new(); v.lanes.len()];
+        // Each lane's bars in rows: a bar takes the first row free where it
+        // starts on the drawing (a short job is drawn wider than its time,
+        // so rows go by pixels: no bar ever covers another).
+        let mut rows_in: Vec<Vec<f64>> = vec![Vec::new(); v.lanes.len()];
         let mut placed: Vec<(usize, usize, usize)> = Vec::with_capacity(v.bars.len());
         let mut order: Vec<usize> = (0..v.bars.len()).collect();
         order.sort_by_key(|&i| (v.bars[i].planned_start, v.bars[i].id));
@@ -136,14 +141,15 @@ impl Layout {
             let Some(lane) = v.lanes.iter().position(|l| l.code == b.work_centre) else {
                 continue;
             };
+            let (x0, x1) = (x_of(s), x_of(s) + width_px(s, e, px_per_ms));
             let rows = &mut rows_in[lane];
-            let row = match rows.iter().position(|&end| end <= s) {
+            let row = match rows.iter().position(|&end| end <= x0) {
                 Some(r) => {
-                    rows[r] = e.max(s);
+                    rows[r] = x1;
                     r
                 }
                 None => {
-                    rows.push(e.max(s));
+                    rows.push(x1);
                     rows.len() - 1
                 }
             };
@@ -161,6 +167,10 @@ impl Layout {
             });
             y += h;
         }
+        let mut by_bar = vec![None; v.bars.len()];
+        for (k, (i, _, _)) in placed.iter().enumerate() {
+            by_bar[*i] = Some(k);
+        }
         let bars = placed
             .into_iter()
             .map(|(i, lane, row)| {
@@ -170,12 +180,13 @@ impl Layout {
                     bar: i,
                     lane,
                     x: x_of(s),
-                    w: ((e - s) as f64 * px_per_ms).max(3.0),
+                    w: width_px(s, e, px_per_ms),
                     y: lanes[lane].y + LANE_PAD + row as f64 * ROW_H + (ROW_H - BAR_H) / 2.0,
                 }
             })
             .collect();
         Layout {
+            by_bar,
             from: v.from,
             to: v.to,
             px_per_ms,
@@ -185,6 +196,29 @@ impl Layout {
             bars,
             ticks: ticks(v.from, v.to, v.utc_offset_minutes, zoom, px_per_ms),
         }
+    }
+
+    /// The box of the view's bar `i`.
+    pub fn bar(&self, i: usize) -> Option<&BarBox> {
+        self.bars.get((*self.by_bar.get(i)?)?)
+    }
+
+    /// Where a bar starting at `start` lands when dragged `(dx, dy)`: its
+    /// start (kept when the drag barely went sideways) and its lane.
+    pub fn drop_target(
+        &self,
+        start: Millis,
+        b: &BarBox,
+        dx: f64,
+        dy: f64,
+        zoom: Zoom,
+    ) -> (Millis, usize) {
+        let start = if dx.abs() < 4.0 {
+            start
+        } else {
+            self.dragged_start(start, dx, zoom)
+        };
+        (start, self.dragged_lane(b.lane, b.y + dy + BAR_H / 2.0))
     }
 
     pub fn x_of(&self, t: Millis) -> f64 {
@@ -207,6 +241,11 @@ impl Layout {
             _ => from,
         }
     }
+}
+
+/// A bar's drawn width: its time, and at least enough to see and grab.
+fn width_px(s: Millis, e: Millis, px_per_ms: f64) -> f64 {
+    ((e - s) as f64 * px_per_ms).max(3.0)
 }
 
 fn ticks(from: Millis, to: Millis, offset_min: i32, zoom: Zoom, px: f64) -> Vec<Tick> {
@@ -347,6 +386,26 @@ mod tests {
     }
 
     #[test]
+    fn short_jobs_drawn_wider_than_their_time_never_cover_each_other() {
+        let mut v = view();
+        // Two 10-minute jobs 12 minutes apart: under a pixel apart by the month.
+        v.bars = vec![
+            bar(1, "SEW", DAY, DAY + 10 * MINUTE),
+            bar(2, "SEW", DAY + 12 * MINUTE, DAY + 22 * MINUTE),
+        ];
+        let l = Layout::new(&v, Zoom::Month);
+        let (a, b) = (l.bar(0).unwrap(), l.bar(1).unwrap());
+        assert_eq!(a.w, 3.0);
+        assert_ne!(a.y, b.y, "the second goes in a row of its own");
+        let l = Layout::new(&v, Zoom::Day);
+        assert_eq!(
+            l.bar(0).unwrap().y,
+            l.bar(1).unwrap().y,
+            "by the day they fit in one row"
+        );
+    }
+
+    #[test]
     fn a_drag_snaps_and_stays_in_its_kind() {
         let l = Layout::new(&view(), Zoom::Week);
         // 200 px a day: 25 px is three hours; 26 px snaps to the same quarter.
@@ -373,8 +432,15 @@ mod tests {
         let l = Layout::new(&view(), Zoom::Week);
         // From 00:00 UTC = 02:00 local: the first 6-hour tick is 06:00 local.
         assert_eq!(l.ticks[0].x, 4.0 * 200.0 / 24.0);
-        assert_eq!(l.ticks[0].label, None, "only midnights are labelled by the week");
-        let midnight = l.ticks.iter().find(|t| t.label.as_deref() == Some("Fri 02")).unwrap();
+        assert_eq!(
+            l.ticks[0].label, None,
+            "only midnights are labelled by the week"
+        );
+        let midnight = l
+            .ticks
+            .iter()
+            .find(|t| t.label.as_deref() == Some("Fri 02"))
+            .unwrap();
         assert!((midnight.x - (DAY - 2 * HOUR) as f64 * l.px_per_ms).abs() < 1e-6);
     }
 }

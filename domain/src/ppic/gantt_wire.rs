@@ -81,7 +81,10 @@ pub struct GanttMove {
 impl GanttMoveInput {
     pub fn parse(&self) -> Result<GanttMove, AppError> {
         let start = parse_iso(self.start.trim()).ok_or_else(|| {
-            AppError::field("start", "must be an ISO 8601 time such as 2026-12-08T07:30:00Z")
+            AppError::field(
+                "start",
+                "must be an ISO 8601 time such as 2026-12-08T07:30:00Z",
+            )
         })?;
         let work_centre = match self.work_centre.as_deref().map(str::trim) {
             None | Some("") => None,
@@ -139,7 +142,10 @@ mod tests {
             field(i)
         };
         assert_eq!(bad(&|i| i.start = "tomorrow".into()), "start");
-        assert_eq!(bad(&|i| i.work_centre = Some("no spaces".into())), "work_centre");
+        assert_eq!(
+            bad(&|i| i.work_centre = Some("no spaces".into())),
+            "work_centre"
+        );
         assert_eq!(bad(&|i| i.version = Some(-1)), "version");
     }
 }

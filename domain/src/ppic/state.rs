@@ -275,6 +275,11 @@ impl TaskStatus {
     pub fn holds_slot(self) -> bool {
         matches!(self, TaskStatus::InProgress | TaskStatus::OnHold)
     }
+
+    /// Not started yet: a planner may move it on the Gantt chart.
+    pub fn is_movable(self) -> bool {
+        matches!(self, TaskStatus::Draft | TaskStatus::Approved)
+    }
 }
 
 /// A step in a job's life.

@@ -13,6 +13,7 @@ pub mod master;
 pub mod openapi;
 pub mod orders;
 pub mod ppic;
+pub mod ppic_analytics;
 pub mod ppic_gantt;
 pub mod warehouse;
 

@@ -13,8 +13,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use domain::ppic::{
-    BatchInput, JobView, KanbanBoard, KanbanMoveInput, LoadReport, MoDetail, MoInput, MoPage,
-    MoStatus, PerformanceReport, StatusCount, TaskAction, TaskStepInput,
+    BatchInput, JobView, KanbanBoard, KanbanMoveInput, MoDetail, MoInput, MoPage, MoStatus,
+    MoSummary, TaskAction, TaskStepInput,
 };
 use serde::Deserialize;
 use service::now_ms;
@@ -27,15 +27,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list, create))
         .routes(routes!(detail))
         .routes(routes!(release))
+        .routes(routes!(from_sales_order))
+        .routes(routes!(order_step))
         .routes(routes!(batch))
         .routes(routes!(clock_on))
         .routes(routes!(clock_off))
         .routes(routes!(task_step))
         .routes(routes!(kanban))
         .routes(routes!(kanban_drop))
-        .routes(routes!(analytics_orders))
-        .routes(routes!(analytics_performance))
-        .routes(routes!(analytics_load))
+        .merge(super::ppic_analytics::routes())
         .merge(super::ppic_gantt::routes())
 }
 
@@ -144,6 +144,68 @@ async fn detail(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<MoDetail>> {
     Ok(Json(service::ppic::get(&s.svc, &user, id, now_ms()).await?))
+}
+
+/// Plan a confirmed sales order: one draft manufacturing order per made
+/// item (a line with a pinned BOM), all its variants' quantities kept, due
+/// with its earliest line, linked to the sales order; bought-in lines are
+/// left out. A sales order is planned once.
+#[utoipa::path(
+    post,
+    path = "/ppic/orders/from-sales-order/{id}",
+    tag = "ppic",
+    params(("id" = i64, Path, description = "The sales order's id"), IdempotencyKey),
+    responses(
+        (status = 201, description = "The orders made, one per item", body = Vec<MoSummary>),
+        SignedInErrors,
+        (status = 403, description = "No CREATE permission on ppic", body = ErrorBody),
+        (status = 404, description = "No such sales order", body = ErrorBody),
+        (status = 409, description = "Not confirmed, planned already (the message names its orders), nothing made here, or the key was used for another request", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+async fn from_sales_order(
+    State(s): State<AppState>,
+    AuthUser(user): AuthUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> ApiResult<(StatusCode, Json<Vec<MoSummary>>)> {
+    let key = idempotency_key(&headers);
+    let made = service::ppic::from_sales_order(&s.svc, &user, id, key.as_deref(), now_ms()).await?;
+    Ok((StatusCode::CREATED, Json(made)))
+}
+
+/// Close a completed order, or cancel one not started (its jobs and the
+/// child orders made for it with it; their capacity goes back to the plan).
+#[utoipa::path(
+    post,
+    path = "/ppic/orders/{id}/{action}",
+    tag = "ppic",
+    params(
+        ("id" = i64, Path, description = "The order's id"),
+        ("action" = String, Path, description = "`close` or `cancel`"),
+        IdempotencyKey
+    ),
+    responses(
+        (status = 200, description = "The order after the step", body = MoDetail),
+        SignedInErrors,
+        (status = 403, description = "No APPROVE permission on ppic", body = ErrorBody),
+        (status = 404, description = "No such order", body = ErrorBody),
+        (status = 409, description = "Not allowed from its status (the message names it and the steps it allows), or the key was used for another request", body = ErrorBody),
+        (status = 422, description = "Not close or cancel", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+async fn order_step(
+    State(s): State<AppState>,
+    AuthUser(user): AuthUser,
+    headers: HeaderMap,
+    Path((id, action)): Path<(i64, String)>,
+) -> ApiResult<Json<MoDetail>> {
+    let key = idempotency_key(&headers);
+    Ok(Json(
+        service::ppic::order_step(&s.svc, &user, id, &action, key.as_deref(), now_ms()).await?,
+    ))
 }
 
 /// Release a draft order: its BOM version is exploded into one job per
@@ -368,96 +430,5 @@ async fn kanban_drop(
     let key = idempotency_key(&headers);
     Ok(Json(
         service::ppic::drop_card(&s.svc, &user, id, &input, key.as_deref(), now_ms()).await?,
-    ))
-}
-
-/// How many manufacturing orders are in each status.
-#[utoipa::path(
-    get,
-    path = "/ppic/analytics/orders",
-    tag = "ppic",
-    responses(
-        (status = 200, description = "A count per status, every status listed", body = Vec<StatusCount>),
-        SignedInErrors,
-        (status = 403, description = "No VIEW permission on ppic", body = ErrorBody),
-    ),
-    security(("bearer" = [])),
-)]
-async fn analytics_orders(
-    State(s): State<AppState>,
-    AuthUser(user): AuthUser,
-) -> ApiResult<Json<Vec<StatusCount>>> {
-    Ok(Json(service::ppic::orders_by_status(&s.svc, &user).await?))
-}
-
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-struct PerformanceQuery {
-    /// Jobs completed in the last this many days, 1 to 366 (default 30).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 366)]
-    days: Option<String>,
-}
-
-/// Planned against actual minutes and the on-time rate of completed jobs,
-/// per work centre and per item.
-#[utoipa::path(
-    get,
-    path = "/ppic/analytics/performance",
-    tag = "ppic",
-    params(PerformanceQuery),
-    responses(
-        (status = 200, description = "The figures", body = PerformanceReport),
-        SignedInErrors,
-        (status = 403, description = "No VIEW permission on ppic", body = ErrorBody),
-        (status = 422, description = "`days` is malformed", body = ErrorBody),
-    ),
-    security(("bearer" = [])),
-)]
-async fn analytics_performance(
-    State(s): State<AppState>,
-    AuthUser(user): AuthUser,
-    Query(q): Query<PerformanceQuery>,
-) -> ApiResult<Json<PerformanceReport>> {
-    let days = int_param("days", &q.days)?;
-    Ok(Json(
-        service::ppic::performance(&s.svc, &user, days, now_ms()).await?,
-    ))
-}
-
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-struct LoadQuery {
-    /// The first day (`YYYY-MM-DD`, plant time; today when left out).
-    #[param(value_type = Option<String>, format = Date)]
-    from: Option<String>,
-    /// How many days, 1 to 92 (default 14).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 92)]
-    days: Option<String>,
-}
-
-/// Load against capacity per work centre per day (capacity: open minutes
-/// × slots left by maintenance), and the bottleneck with its overload hours.
-#[utoipa::path(
-    get,
-    path = "/ppic/analytics/load",
-    tag = "ppic",
-    params(LoadQuery),
-    responses(
-        (status = 200, description = "The figures", body = LoadReport),
-        SignedInErrors,
-        (status = 403, description = "No VIEW permission on ppic", body = ErrorBody),
-        (status = 409, description = "The open jobs cannot be planned within the planning horizon", body = ErrorBody),
-        (status = 422, description = "`from` or `days` is malformed", body = ErrorBody),
-    ),
-    security(("bearer" = [])),
-)]
-async fn analytics_load(
-    State(s): State<AppState>,
-    AuthUser(user): AuthUser,
-    Query(q): Query<LoadQuery>,
-) -> ApiResult<Json<LoadReport>> {
-    let days = int_param("days", &q.days)?;
-    Ok(Json(
-        service::ppic::load_report(&s.svc, &user, q.from.as_deref(), days, now_ms()).await?,
     ))
 }

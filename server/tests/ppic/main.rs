@@ -10,6 +10,7 @@ mod sse;
 
 mod analytics;
 mod fixture;
+mod from_sales;
 mod gantt;
 mod kanban;
 mod orders;

@@ -6,9 +6,10 @@
 //! dragged job is pinned at its new place: later re-plans plan around it.
 
 use super::plan::{
-    centres, day_start, load_with, lock_plan, maintenance_windows, offset_now, Pinned,
+    centres, day_start, load_with, lock_plan, maintenance_windows, offset_now, replan,
 };
 use super::rows::jobs_where;
+use super::tasks::one_job;
 use crate::audit::audit;
 use crate::db::Tx;
 use crate::error::{DbContext, Result};
@@ -32,6 +33,8 @@ pub const MAX_DAYS: i64 = 62;
 pub const MAX_BARS: usize = 5_000;
 
 const DAY_MS: i64 = 86_400_000;
+/// The furthest ahead a job may be dragged.
+const MAX_AHEAD_MS: i64 = 366 * DAY_MS;
 
 type LaneRow = (i64, String, String, String, i64);
 
@@ -146,8 +149,13 @@ pub async fn move_job(
     idem_key: Option<&str>,
     now: i64,
 ) -> Result<GanttMoved> {
-    user.require(Module::Ppic, Action::Update)?;
+    // Moving the plan is a planner's or supervisor's decision (operators
+    // step their own jobs but do not re-plan the floor).
+    user.require(Module::Ppic, Action::Approve)?;
     let drag = input.parse()?;
+    if drag.start > now + MAX_AHEAD_MS {
+        return Err(AppError::field("start", "at most a year ahead").into());
+    }
     let tz = svc.config.plant_time_zone;
     let (moved, fresh) = idempotency::run_once(
         &svc.db,
@@ -175,7 +183,7 @@ pub async fn move_job(
                     ))
                     .into());
                 }
-                if !matches!(status, TaskStatus::Draft | TaskStatus::Approved) {
+                if !status.is_movable() {
                     return Err(AppError::conflict(format!(
                         "job {id} is {}; only a job not started yet can be moved",
                         status.label().to_lowercase()
@@ -206,7 +214,10 @@ pub async fn move_job(
                         to
                     }
                 };
-                let loaded = load_with(&mut tx, tz, now, Pinned::Free).await?;
+                // The plan as it stands now (times stored yesterday may be
+                // gone by), then the floor with the dragged job unpinned.
+                replan(&mut tx, tz, now).await?;
+                let loaded = load_with(&mut tx, tz, now, Some(id)).await?;
                 if !loaded.reqs.iter().any(|r| r.id == id) {
                     return Err(AppError::conflict(format!(
                         "job {id} is not in the plan (its order is not released)"
@@ -298,13 +309,10 @@ pub async fn move_job(
                         })),
                 )
                 .await?;
-                let mut views = jobs_where(&mut tx, "j.id = $1", &[id], offset).await?;
-                let moved = views
-                    .pop()
-                    .ok_or_else(|| AppError::not_found(format!("Job {id}")))?;
+                let moved = one_job(&mut tx, id, offset).await?;
                 let mut out = Vec::with_capacity(followers.len());
                 for f in &followers {
-                    out.extend(jobs_where(&mut tx, "j.id = $1", &[*f], offset).await?);
+                    out.push(one_job(&mut tx, *f, offset).await?);
                 }
                 Ok((
                     tx,

@@ -7,8 +7,10 @@
 
 mod analytics;
 mod create;
+mod from_sales;
 mod gantt;
 mod kanban;
+mod order_steps;
 mod plan;
 mod promise;
 mod read;
@@ -18,8 +20,10 @@ mod tasks;
 
 pub use analytics::{load_report, orders_by_status, performance};
 pub use create::create;
+pub use from_sales::from_sales_order;
 pub use gantt::{gantt, move_job};
 pub use kanban::{board, drop_card};
+pub use order_steps::order_step;
 pub(crate) use plan::offset_now;
 pub use promise::promise;
 pub use read::{get, list};

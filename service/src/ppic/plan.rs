@@ -127,7 +127,16 @@ pub(super) async fn maintenance_windows(
     .await
     .ctx("count machines")?;
     let per_centre: HashMap<i64, i64> = machines.into_iter().collect();
-    type Open = (String, i64, Option<i64>, Option<i64>, i64, i64, String, String);
+    type Open = (
+        String,
+        i64,
+        Option<i64>,
+        Option<i64>,
+        i64,
+        i64,
+        String,
+        String,
+    );
     let open: Vec<Open> = sqlx::query_as(
         "SELECT r.kind, r.created_at, r.planned_start, r.estimated_minutes, r.resolution_target_ms, \
          m.work_centre_id, m.code, r.title FROM maintenance_requests r JOIN machines m ON m.id = r.machine_id \
@@ -188,8 +197,9 @@ type JobPlanRow = (
 pub(super) type Times = (Option<i64>, Option<i64>, Option<i64>);
 
 /// The floor and the jobs to plan as they stand: centres with calendars,
-/// maintenance cuts, running and pinned work as bookings, and every other
-/// open job of a released or running order, with its planned times before.
+/// maintenance cuts, running work as bookings, and every other open job of
+/// a released or running order (pinned ones held from their pinned start),
+/// with its planned times before.
 pub(super) struct Loaded {
     pub floor: Floor,
     pub reqs: Vec<JobReq>,
@@ -197,24 +207,21 @@ pub(super) struct Loaded {
     pub before: HashMap<i64, Times>,
 }
 
-/// Whether jobs a planner pinned stay fixed (every re-plan) or are loaded
-/// as jobs to plan at their stored times (a Gantt move, which keeps every
-/// job but the moved one and what waits for it where it is anyway).
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Pinned {
-    Fixed,
-    Free,
-}
+/// Planned before every other job at the same point, so a pinned job keeps
+/// its place unless what it waits for (or running work) forces it later.
+const PINNED_PRIORITY: i64 = -1_000_000;
 
 pub(super) async fn load(c: &mut AnyConnection, tz: chrono_tz::Tz, now: i64) -> Result<Loaded> {
-    load_with(c, tz, now, Pinned::Fixed).await
+    load_with(c, tz, now, None).await
 }
 
+/// As [`load`]; job `dragged` (a Gantt move) is loaded without its pinned
+/// start, which the move replaces.
 pub(super) async fn load_with(
     c: &mut AnyConnection,
     tz: chrono_tz::Tz,
     now: i64,
-    pinned_mode: Pinned,
+    dragged: Option<i64>,
 ) -> Result<Loaded> {
     let offset = offset_now(tz, now);
     let centres = centres(c).await?;
@@ -242,7 +249,7 @@ pub(super) async fn load_with(
     .await
     .ctx("read job order")?;
     let mut bookings = Vec::new();
-    // Jobs held where they are (running, or pinned by a move): their end.
+    // Running jobs, held where they are: their end.
     let mut fixed_end: HashMap<i64, i64> = HashMap::new();
     let mut reqs: Vec<JobReq> = Vec::new();
     // Each job's planned start, end and latest start before this plan.
@@ -251,9 +258,11 @@ pub(super) async fn load_with(
         rows
     {
         let status = TaskStatus::try_from(status).map_err(|_| AppError::Internal)?;
-        if status.holds_slot() || (pinned == 1 && pinned_mode == Pinned::Fixed) {
+        if status.holds_slot() {
+            // Running (or paused) work holds its slot from when it started
+            // for at least its minutes, and until now if it overruns.
             let start = actual.or(ps).unwrap_or(now);
-            let end = pe.unwrap_or(start + minutes * MINUTE_MS).max(start);
+            let end = pe.unwrap_or(0).max(start + minutes * MINUTE_MS).max(now);
             bookings.push(Booking {
                 centre: wc,
                 start,
@@ -265,14 +274,21 @@ pub(super) async fn load_with(
         let start = Date::parse("start_date", &start_date).map_err(|_| AppError::Internal)?;
         let due = Date::parse("due_date", &due_date).map_err(|_| AppError::Internal)?;
         before.insert(id, (ps, pe, ls));
+        // A job a planner pinned (by a Gantt move) is planned first, not
+        // before where it was put; still after what it waits for.
+        let held = (pinned == 1 && dragged != Some(id)).then_some(ps).flatten();
         reqs.push(JobReq {
             id,
             centre: wc,
             minutes: u32::try_from(minutes).map_err(|_| AppError::Internal)?,
             after: vec![],
-            earliest: day_start(start, offset).max(now),
+            earliest: day_start(start, offset).max(now).max(held.unwrap_or(0)),
             due: Some(day_start(due.add_days(1), offset)),
-            priority,
+            priority: if held.is_some() {
+                PINNED_PRIORITY
+            } else {
+                priority
+            },
         });
     }
     let index: HashMap<i64, usize> = reqs.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
