@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { DEMO_PASSWORD, LoginPage, OrderForm, pageScrollsSideways } from './pages';
+import { DEMO_PASSWORD, LoginPage, OrderForm, hydrated, pageScrollsSideways } from './pages';
 
 // Needs the master demo data (seeded with the demo flag): the finished style
 // TB-30 in sizes S, M, L and colours brown, white, pink, and the customer TOYLAND.
@@ -55,6 +55,18 @@ test('enter a sales order with the size × colour grid; totals add up as you typ
   await expect(page.getByTestId('do-start')).toBeVisible();
   await expect(page.getByTestId('do-ship')).toHaveCount(0);
   await page.screenshot({ path: info.outputPath('order-confirmed.png'), fullPage: true });
+
+  // Plan production: one manufacturing order for the style, its sizes ×
+  // colours kept, linked back to the sales order.
+  await page.getByTestId('plan-production').click();
+  const planned = page.getByTestId('planned-mos');
+  await expect(planned).toContainText(/MO-\d{4}-\d{4,}/);
+  await planned.getByRole('link').first().click();
+  await expect(page).toHaveURL(/\/ppic\/orders\/\d+$/);
+  await hydrated(page);
+  await expect(page.getByTestId('mo-qty-total')).toHaveText('26');
+  await expect(page.getByTestId('mo-status').first()).toHaveText('Draft');
+  await expect(page.getByRole('link', { name: /^#\d+$/ })).toBeVisible();
 });
 
 test('a size the style does not come in cannot be typed; a bad quantity is marked at its cell', async ({ page }) => {

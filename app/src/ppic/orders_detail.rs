@@ -5,7 +5,7 @@
 use super::{late_badge, percent, progress, variant_key};
 use crate::call::{read, Pending};
 use crate::components::FieldMsg;
-use crate::ppic::api::{get_mo, promise_date, release_mo};
+use crate::ppic::api::{get_mo, promise_date, release_mo, step_mo};
 use crate::ppic::shared::{job_badge, loading, mo_badge, ppic_version, when, when_opt};
 use crate::toast::{push_toast, ToastKind};
 use domain::auth::CurrentUser;
@@ -82,13 +82,31 @@ pub fn MoDetailPage() -> impl IntoView {
             },
         );
     };
+    // Close or cancel: the order as it is after the step.
+    let step = move |id: i64, action: MoAction| {
+        pending.run(
+            "Updating the order",
+            move |key| step_mo(key, id, action.as_str().to_string()),
+            move |d: MoDetail| {
+                push_toast(
+                    ToastKind::Success,
+                    format!(
+                        "{} is now {}",
+                        d.order.number,
+                        d.order.status.label().to_lowercase()
+                    ),
+                );
+                ppic_version().update(|v| *v += 1);
+            },
+        );
+    };
     view! {
         <section class="page mo-page">
             <A href="/ppic/orders" attr:class="back">"← All manufacturing orders"</A>
             <Transition fallback=loading>
                 {move || detail.get().map(|r| match r {
                     Err(e) => view! { <p class="error-box">{e.user_message()}</p> }.into_any(),
-                    Ok(d) => order_view(d, &user.get_value(), pending, release, promise).into_any(),
+                    Ok(d) => order_view(d, &user.get_value(), pending, (release, step), promise).into_any(),
                 })}
             </Transition>
         </section>
@@ -99,11 +117,20 @@ fn order_view(
     d: MoDetail,
     user: &CurrentUser,
     pending: Pending,
-    release: impl Fn(i64) + Copy + Send + Sync + 'static,
+    (release, step): (
+        impl Fn(i64) + Copy + Send + Sync + 'static,
+        impl Fn(i64, MoAction) + Copy + Send + Sync + 'static,
+    ),
     promise: PromiseState,
 ) -> impl IntoView {
     let o = d.order;
     let oid = o.id;
+    let approver = user.can(Module::Ppic, Action::Approve);
+    let can_close = approver && o.status == MoStatus::Completed;
+    let can_cancel = approver && matches!(o.status, MoStatus::Draft | MoStatus::Released);
+    // Cancelling takes the jobs and child orders with it: asked twice.
+    let confirm_cancel = RwSignal::new(false);
+    let number = o.number.clone();
     let can_release =
         o.status == MoStatus::Draft && user.can(Module::Ppic, MoAction::Release.permission());
     let pct = percent(o.good, o.qty);
@@ -144,6 +171,23 @@ fn order_view(
                     <Show when=move || pending.busy.get()><span class="spinner" data-testid="spinner"></span></Show>
                     {MoAction::Release.label()}
                 </button>
+            })}
+            {can_close.then(|| view! {
+                <button type="button" class="btn" data-testid="close-mo"
+                    disabled=move || pending.busy.get() on:click=move |_| step(oid, MoAction::Close)>
+                    {MoAction::Close.label()}
+                </button>
+            })}
+            {can_cancel.then(|| view! {
+                <Show when=move || confirm_cancel.get() fallback=move || view! {
+                    <button type="button" class="btn danger" data-testid="cancel-mo"
+                        on:click=move |_| confirm_cancel.set(true)>{MoAction::Cancel.label()}</button>
+                }>
+                    <span class="confirm" role="alert">{format!("Cancel {} with its jobs and child orders?", number)}</span>
+                    <button type="button" class="btn danger" data-testid="cancel-mo-yes"
+                        disabled=move || pending.busy.get() on:click=move |_| step(oid, MoAction::Cancel)>"Yes, cancel"</button>
+                    <button type="button" class="btn" on:click=move |_| confirm_cancel.set(false)>"Keep it"</button>
+                </Show>
             })}
             <A href=format!("/ppic/kanban?order={oid}") attr:class="btn" attr:data-testid="mo-kanban">"Jobs on the Kanban"</A>
             <A href="/ppic/gantt" attr:class="btn" attr:data-testid="mo-gantt">"Gantt"</A>

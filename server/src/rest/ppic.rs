@@ -161,6 +161,7 @@ async fn detail(
         (status = 403, description = "No CREATE permission on ppic", body = ErrorBody),
         (status = 404, description = "No such sales order", body = ErrorBody),
         (status = 409, description = "Not confirmed, planned already (the message names its orders), nothing made here, or the key was used for another request", body = ErrorBody),
+        (status = 422, description = "The id is malformed", body = ErrorBody),
     ),
     security(("bearer" = [])),
 )]

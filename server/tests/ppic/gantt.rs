@@ -223,13 +223,13 @@ on_both!(
         };
         let msg = refuse(sew_a, "2026-12-08T05:00:00Z", None).await;
         assert!(
-            msg.contains(&format!("before job {cut_a} ends")) && msg.contains("2026-12-08T05:10"),
+            msg.contains(&format!("before job {cut_a} ends at Tue 8 Dec 07:10")),
             "{msg}"
         );
         let msg = refuse(sew_b, "2026-12-07T08:00:00Z", None).await;
         assert!(
-            msg.contains("closed at 2026-12-07T08:00"),
-            "the holiday: {msg}"
+            msg.contains("WC-SEW is closed at Mon 7 Dec 10:00"),
+            "the holiday, in plant terms: {msg}"
         );
         let msg = refuse(sew_b, "2026-12-08T05:30:00Z", None).await;
         assert!(
@@ -252,7 +252,10 @@ on_both!(
     )
     .await;
         let msg = refuse(sew_b, "2026-12-09T06:00:00Z", None).await;
-        assert!(msg.contains("maintenance takes work centre"), "{msg}");
+        assert!(
+            msg.contains("maintenance takes WC-SEW from Wed 9 Dec 07:00 to Wed 9 Dec 09:00"),
+            "{msg}"
+        );
         assert_eq!(
             planned(&app, sew_b).await,
             ("2026-12-08T05:50:00Z".into(), "2026-12-08T06:40:00Z".into())

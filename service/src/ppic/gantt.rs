@@ -249,7 +249,18 @@ pub async fn move_job(
                     start: drag.start,
                     centre: Some(to_centre),
                 };
-                let result = plan_move(&loaded.floor, &loaded.reqs, &current, &request)?;
+                let result = match plan_move(&loaded.floor, &loaded.reqs, &current, &request) {
+                    Err(AppError::Conflict { message }) => {
+                        let names: Vec<(i64, String)> =
+                            sqlx::query_as("SELECT id, code FROM work_centres")
+                                .fetch_all(&mut *tx)
+                                .await
+                                .ctx("read work centre codes")?;
+                        let offset = offset_now(tz, now);
+                        return Err(AppError::conflict(in_plant_terms(&message, &names, offset)).into());
+                    }
+                    other => other?,
+                };
                 for p in &result.schedule.jobs {
                     let was = loaded.before.get(&p.id).copied();
                     let moved_here = p.id == id;
@@ -329,4 +340,71 @@ pub async fn move_job(
         svc.events.wake();
     }
     Ok(moved)
+}
+
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// An instant as the plant reads it: `Tue 8 Dec 11:34`.
+fn plant_time(t: i64, offset_minutes: i32) -> String {
+    let local = t + offset_minutes as i64 * 60_000;
+    let date = Date::from_days(local.div_euclid(DAY_MS));
+    let in_day = local.rem_euclid(DAY_MS) / 60_000;
+    let ymd = date.to_string();
+    let month: usize = ymd[5..7].parse().unwrap_or(1);
+    let day: u32 = ymd[8..10].parse().unwrap_or(1);
+    format!(
+        "{} {day} {} {:02}:{:02}",
+        WEEKDAYS[date.weekday() % 7],
+        MONTHS[(month - 1) % 12],
+        in_day / 60,
+        in_day % 60
+    )
+}
+
+/// A refusal from the planning rules, which name centres by id and times
+/// in UTC, in the plant's terms: centre codes, local times.
+fn in_plant_terms(message: &str, centres: &[(i64, String)], offset_minutes: i32) -> String {
+    let mut out = message.to_string();
+    for (id, code) in centres {
+        out = out.replace(&format!("work centre {id} "), &format!("{code} "));
+    }
+    out.split(' ')
+        .map(|w| {
+            let bare = w.trim_end_matches(['.', ',', ';', ')']);
+            match domain::time::parse_iso(bare) {
+                Some(t) => format!("{}{}", plant_time(t, offset_minutes), &w[bare.len()..]),
+                None => w.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_read_in_plant_terms() {
+        let centres = [(3, "SEW".to_string()), (13, "PACK".to_string())];
+        assert_eq!(
+            in_plant_terms(
+                "maintenance takes work centre 3 from 2026-12-08T05:00:00.000Z to 2026-12-08T07:00:00.000Z",
+                &centres,
+                120
+            ),
+            "maintenance takes SEW from Tue 8 Dec 07:00 to Tue 8 Dec 09:00"
+        );
+        assert_eq!(
+            in_plant_terms(
+                "work centre 13 is closed at 2026-12-12T08:00:00.000Z.",
+                &centres,
+                120
+            ),
+            "PACK is closed at Sat 12 Dec 10:00."
+        );
+    }
 }
