@@ -430,15 +430,15 @@ pub fn metrics_bucket(path: &str) -> String {
 pub fn favourites(role: &str) -> &'static [&'static str] {
     match role {
         "operator" => &[
-            "/ppic/kanban",
             "/maintenance",
+            "/ppic/kanban",
             "/maintenance/new",
             "/master/machines",
         ],
         "maintenance" => &["/maintenance", "/maintenance/sla", "/master/machines"],
         "supervisor" => &[
-            "/ppic/kanban",
             "/maintenance",
+            "/ppic/kanban",
             "/maintenance/sla",
             "/ppic/gantt",
         ],
