@@ -3,6 +3,19 @@
 use domain::maintenance::{ClockReading, SlaClock};
 use leptos::prelude::*;
 
+/// The `:id` of the current route as a number (0 when missing or not a
+/// number, which the server answers as not found).
+pub fn id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    }
+}
+
 /// A submit button that shows a spinner and cannot be pressed again while
 /// its call is pending.
 #[component]

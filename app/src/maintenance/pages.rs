@@ -13,7 +13,7 @@ use domain::maintenance::{
 use domain::perm::{Action, Module};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 fn priority_badge(p: Priority) -> impl IntoView {
     view! { <span class=format!("badge prio-{}", p.as_str())>{p.label()}</span> }
@@ -121,14 +121,7 @@ pub fn ListPage() -> impl IntoView {
 #[component]
 pub fn DetailPage() -> impl IntoView {
     let user = expect_context::<CurrentUser>();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::components::id_param();
     let version = maintenance_version();
     let detail = Resource::new(
         move || (version.get(), id()),

@@ -6,13 +6,13 @@ use super::api::*;
 use super::form::OrderForm;
 use super::grid::GridTable;
 use crate::call::{read, Pending};
+use crate::components::id_param;
 use crate::toast::{push_toast, ToastKind};
 use domain::auth::CurrentUser;
 use domain::orders::{OrderDetail, OrderFilter, OrderStatus, OrderTransition};
 use domain::perm::{Action, Module};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 fn orders_version() -> ArcRwSignal<u64> {
     crate::live::topic_version(Module::Orders)
@@ -127,17 +127,6 @@ pub fn NewOrderPage() -> impl IntoView {
             <h1>"New sales order"</h1>
             <OrderForm />
         </section>
-    }
-}
-
-fn id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
-    let params = use_params_map();
-    move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
     }
 }
 

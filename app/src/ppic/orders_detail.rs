@@ -13,7 +13,6 @@ use domain::perm::{Action, Module};
 use domain::ppic::{JobView, MaterialLine, MoAction, MoDetail, MoStatus, MoSummary, Promise};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 /// The what-if's state: kept by the page, so a refetch of the order (any
 /// planning event) does not wipe what the planner typed or was told.
@@ -47,14 +46,7 @@ impl PromiseState {
 #[component]
 pub fn MoDetailPage() -> impl IntoView {
     let user = StoredValue::new(expect_context::<CurrentUser>());
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::components::id_param();
     let version = ppic_version();
     let detail = Resource::new(
         move || (version.get(), id()),
