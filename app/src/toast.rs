@@ -73,6 +73,14 @@ pub fn push_toast(kind: ToastKind, text: impl Into<String>) {
 }
 
 /// Removes error toasts about an action once it has succeeded.
+/// The success toast after a record's step: `SO-0042 is now confirmed`.
+pub fn toast_now_is(number: &str, status_label: &str) {
+    push_toast(
+        ToastKind::Success,
+        format!("{number} is now {}", status_label.to_lowercase()),
+    );
+}
+
 pub fn clear_errors_about(label: &str) {
     let prefix = format!("{label}:");
     toasts().update(|l| l.retain(|t| !(t.kind == ToastKind::Error && t.text.starts_with(&prefix))));

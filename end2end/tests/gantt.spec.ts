@@ -72,6 +72,13 @@ test('the plan as a Gantt chart; a drag later is accepted, one before its predec
   console.log(`gantt drag answered in ${answerMs} ms (${info.project.name})`);
   expect(target).toBeGreaterThan(from);
 
+  // The pin lifted: the plan decides its time again (it goes back earlier).
+  await expect(page.getByTestId('gantt-details')).toHaveAttribute('data-id', id!);
+  await page.getByTestId('unpin').click();
+  await expect(page.getByTestId('gantt-message')).toContainText('planned again');
+  await expect(moved).not.toHaveClass(/pinned/);
+  expect(Date.parse((await moved.getAttribute('data-start'))!)).toBeLessThan(target);
+
   // Refused: a finishing job dragged two days earlier, before the stuffing
   // it waits for (and before now): it snaps back with the reason.
   const fin = page.locator('[data-testid="gantt-bar"][data-lane="FIN"].movable').first();
@@ -101,4 +108,18 @@ test('a job moved by typing; the chart follows the zoom', async ({ page }) => {
   await page.getByTestId('move-start').fill('2020-01-06T10:00');
   await page.getByTestId('move-submit').click();
   await expect(page.getByTestId('gantt-message')).toContainText(/starts before/);
+});
+
+test('the embroidery changeover suggestion under the chart', async ({ page }, info) => {
+  await openGantt(page);
+  const panel = page.getByTestId('changeover');
+  await expect(panel).toBeVisible();
+  // The demo plant's two released bears each have a nose stitched on EMB.
+  const lane = page.getByTestId('changeover-EMB');
+  await expect(lane).toBeVisible();
+  await expect(lane.locator('tbody tr')).toHaveCount(2);
+  await expect(lane.getByTestId('changeover-saved')).toContainText(/min/);
+  await expect(lane.locator('tbody tr').first()).toContainText('NOSE-01');
+  await panel.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: info.outputPath('changeover.png'), fullPage: true });
 });

@@ -560,6 +560,7 @@ on_both!(
             priority: "high".into(),
             title: "Steam leak".into(),
             description: String::new(),
+            ..Default::default()
         };
         let r = service::maintenance::create(svc, &sup, &input, None, t0)
             .await
@@ -672,6 +673,7 @@ on_both!(
             priority: "critical".into(),
             title: "Sealer jammed".into(),
             description: String::new(),
+            ..Default::default()
         };
         let r = service::maintenance::create(&app.svc, &sup, &input, None, now - 20 * 60_000)
             .await

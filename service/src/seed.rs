@@ -195,6 +195,7 @@ pub async fn ensure_demo(svc: &Services, now: i64) -> Result<()> {
             priority: prio.into(),
             title: title.into(),
             description: String::new(),
+            ..Default::default()
         };
         crate::maintenance::create(svc, &operator, &input, None, now - minutes_ago * 60_000)
             .await?;

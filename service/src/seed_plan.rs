@@ -11,8 +11,6 @@ use domain::master::Date;
 use domain::ppic::{MoInput, MoVariantInput};
 use serde_json::json;
 
-const DAY_MS: i64 = 86_400_000;
-
 async fn user(svc: &Services, name: &str) -> Result<Option<domain::auth::CurrentUser>> {
     let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
         .bind(name)
@@ -90,7 +88,7 @@ pub async fn seed(svc: &Services, now: i64) -> Result<()> {
         }
     }
     let offset = crate::ppic::offset_now(svc.config.plant_time_zone, now);
-    let today = Date::from_days((now + offset as i64 * 60_000).div_euclid(DAY_MS));
+    let today = Date::at(now, offset);
     for (variants, due_in, released) in ORDERS {
         let input = MoInput {
             item: "TB-30".into(),

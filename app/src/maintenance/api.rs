@@ -4,6 +4,7 @@
 use crate::codec::Json;
 use domain::maintenance::{
     ListFilter, Machine, NewRequestInput, Request, RequestDetail, RequestPage, SlaPolicy,
+    WindowInput,
 };
 use domain::AppError;
 use leptos::prelude::*;
@@ -48,6 +49,18 @@ pub async fn transition_request(
     let (svc, user) = current_user().await?;
     let input = service::maintenance::TransitionInput { transition, note };
     service::maintenance::transition(&svc, &user, id, &input, Some(&idempotency_key), now())
+        .await
+        .map_err(fail)
+}
+
+#[server(prefix = "/sfn", endpoint = "maintenance/window", input = Json)]
+pub async fn set_request_window(
+    idempotency_key: String,
+    id: i64,
+    input: WindowInput,
+) -> Result<Request, AppError> {
+    let (svc, user) = current_user().await?;
+    service::maintenance::set_window(&svc, &user, id, &input, Some(&idempotency_key), now())
         .await
         .map_err(fail)
 }

@@ -14,6 +14,9 @@ use domain::perm::{Action, Module};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
+#[path = "window_form.rs"]
+mod window_form;
+use window_form::{typed_minutes, typed_start, WindowCard, WindowFields};
 
 fn priority_badge(p: Priority) -> impl IntoView {
     view! { <span class=format!("badge prio-{}", p.as_str())>{p.label()}</span> }
@@ -158,6 +161,8 @@ pub fn DetailPage() -> impl IntoView {
                         let actions: Vec<Transition> = r.available_transitions().into_iter()
                             .filter(|t| user.with_value(|u| u.can(Module::Maintenance, t.required_action())))
                             .collect();
+                        let can_plan = user.with_value(|u| u.can(Module::Maintenance, Action::Update));
+                        let window = view! { <WindowCard request=r.clone() planned_start_local=d.planned_start_local.clone() can_edit=can_plan /> };
                         view! {
                             <header class="detail-head">
                                 <h1>{format!("#{} {}", r.id, r.title)}</h1>
@@ -190,6 +195,7 @@ pub fn DetailPage() -> impl IntoView {
                                     </span>
                                 </div>
                             </div>
+                            {window}
                             <Show when={let empty = actions.is_empty(); move || !empty}>
                                 <div class="card actions">
                                     <label>"Note (optional)" <textarea name="note" rows="2" bind:value=note></textarea></label>
@@ -216,6 +222,7 @@ pub fn DetailPage() -> impl IntoView {
                                         let what = match (e.from_status, e.to_status) {
                                             (Some(f), Some(t)) => format!("{} → {}", f.label(), t.label()),
                                             (None, Some(t)) => format!("Reported ({})", t.label()),
+                                            _ if e.kind == "window" => "Downtime planned".to_string(),
                                             _ => e.kind.clone(),
                                         };
                                         view! {
@@ -245,6 +252,8 @@ pub fn NewRequestPage() -> impl IntoView {
     let priority = RwSignal::new("high".to_string());
     let title = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
+    let planned_start = RwSignal::new(String::new());
+    let minutes = RwSignal::new(String::new());
     let pending = Pending::new();
     let navigate = use_navigate();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -255,6 +264,13 @@ pub fn NewRequestPage() -> impl IntoView {
             priority: priority.get_untracked(),
             title: title.get_untracked(),
             description: description.get_untracked(),
+            // A breakdown starts when it is reported: only preventive work is planned.
+            planned_start: if kind.get_untracked() == "preventive" {
+                typed_start(&planned_start.get_untracked())
+            } else {
+                None
+            },
+            estimated_minutes: typed_minutes(&minutes.get_untracked()),
         };
         let navigate = navigate.clone();
         pending.run(
@@ -300,6 +316,7 @@ pub fn NewRequestPage() -> impl IntoView {
                 </div>
                 <FieldMsg msg=pending.error_for("kind") />
                 <FieldMsg msg=pending.error_for("priority") />
+                <WindowFields kind=kind planned_start=planned_start minutes=minutes pending=pending />
                 <label>
                     "What is wrong?"
                     <input name="title" bind:value=title maxlength="200" placeholder="e.g. Needle bar jams on heavy denim" />

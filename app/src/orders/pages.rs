@@ -168,14 +168,7 @@ pub fn DetailPage() -> impl IntoView {
             "Updating the order",
             move |key| transition_order(key, id, t.as_str().to_string()),
             move |d: OrderDetail| {
-                push_toast(
-                    ToastKind::Success,
-                    format!(
-                        "{} is now {}",
-                        d.order.number,
-                        d.order.status.label().to_lowercase()
-                    ),
-                );
+                crate::toast::toast_now_is(&d.order.number, d.order.status.label());
                 orders_version().update(|v| *v += 1);
             },
         );

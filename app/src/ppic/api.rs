@@ -3,8 +3,9 @@
 
 use crate::codec::Json;
 use domain::ppic::{
-    GanttMoveInput, GanttMoved, GanttView, JobView, KanbanBoard, KanbanMoveInput, LoadReport,
-    MoDetail, MoInput, MoPage, PerformanceReport, Promise, StatusCount, TaskStepInput,
+    ChangeoverView, GanttMoveInput, GanttMoved, GanttView, JobView, KanbanBoard, KanbanMoveInput,
+    LoadReport, MoDetail, MoInput, MoPage, PerformanceReport, Promise, StatusCount, TaskStepInput,
+    UnpinInput,
 };
 use domain::AppError;
 use leptos::prelude::*;
@@ -137,6 +138,26 @@ pub async fn move_bar(
 ) -> Result<GanttMoved, AppError> {
     let (svc, user) = current_user().await?;
     service::ppic::move_job(&svc, &user, id, &input, Some(&idempotency_key), now())
+        .await
+        .map_err(fail)
+}
+
+#[server(prefix = "/sfn", endpoint = "ppic/gantt/unpin", input = Json)]
+pub async fn unpin_bar(
+    idempotency_key: String,
+    id: i64,
+    input: UnpinInput,
+) -> Result<JobView, AppError> {
+    let (svc, user) = current_user().await?;
+    service::ppic::unpin(&svc, &user, id, &input, Some(&idempotency_key), now())
+        .await
+        .map_err(fail)
+}
+
+#[server(prefix = "/sfn", endpoint = "ppic/changeover", input = Json)]
+pub async fn changeovers() -> Result<ChangeoverView, AppError> {
+    let (svc, user) = current_user().await?;
+    service::ppic::changeover(&svc, &user, None)
         .await
         .map_err(fail)
 }

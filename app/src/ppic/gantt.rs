@@ -15,7 +15,7 @@ use domain::auth::CurrentUser;
 use domain::master::Date;
 use domain::perm::{Action, Module};
 use domain::ppic::GanttView;
-use layout::{format_local, parse_local, Zoom, DAY};
+use layout::{format_local, parse_local, Zoom};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -42,8 +42,7 @@ pub fn GanttPage() -> impl IntoView {
     let busy = RwSignal::new(false);
     let shift = move |v: &GanttView, days: i64| {
         // `v.from` is the first day's local midnight.
-        let first =
-            Date::from_days((v.from + v.utc_offset_minutes as i64 * 60_000).div_euclid(DAY));
+        let first = Date::at(v.from, v.utc_offset_minutes);
         from.set(first.add_days(days).to_string());
     };
     view! {
@@ -101,6 +100,7 @@ pub fn GanttPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+            <super::changeover::ChangeoverPanel/>
         </section>
     }
 }
@@ -179,6 +179,14 @@ fn details(st: ChartState, v: &GanttView, j: domain::ppic::JobView) -> impl Into
                         disabled=move || st.busy.get()>"Move"</button>
                     {move || bad.get().then(|| view! { <span class="field-error">"Give a date and time"</span> })}
                 </form>
+            })}
+            {(movable && j.pinned).then(|| view! {
+                <p class="row-form">
+                    <span class="muted">"Pinned where it was put: re-plans plan around it."</span>
+                    <button type="button" class="btn" data-testid="unpin"
+                        disabled=move || st.busy.get()
+                        on:click=move |_| st.unpin(id, version)>"Let the plan decide"</button>
+                </p>
             })}
         </div>
     }

@@ -7,9 +7,9 @@
 
 use super::layout::{order_colour, Layout, Zoom, BAR_H};
 use crate::call::mutate;
-use crate::ppic::api::move_bar;
-use crate::ppic::shared::{svg_title, when};
-use domain::ppic::{GanttMoveInput, GanttMoved, GanttView, JobView};
+use crate::ppic::api::{move_bar, unpin_bar};
+use crate::ppic::shared::{ppic_version, svg_title, when, when_opt};
+use domain::ppic::{GanttMoveInput, GanttMoved, GanttView, JobView, UnpinInput};
 use domain::time::{format_iso, Millis};
 use leptos::prelude::*;
 
@@ -117,6 +117,42 @@ impl ChartState {
                     st.view.update(|v| apply(v, &m));
                     st.selected.set(Some(id));
                     st.message.set(Some((true, text)));
+                }
+                Err(e) => st.message.set(Some((false, e.user_message()))),
+            }
+        });
+    }
+
+    /// Lifts job `id`'s pin: the plan decides its time again (the whole
+    /// chart is read afresh, as the re-plan may move other jobs too).
+    pub fn unpin(self, id: i64, version: i64) {
+        let st = self;
+        if st.busy.get_untracked() {
+            return;
+        }
+        st.busy.set(true);
+        st.message.set(None);
+        leptos::task::spawn_local(async move {
+            let input = UnpinInput {
+                version: Some(version),
+            };
+            let r = mutate("Letting the plan decide", move |key| {
+                unpin_bar(key, id, input.clone())
+            })
+            .await;
+            st.busy.set(false);
+            match r {
+                Ok(j) => {
+                    st.message.set(Some((
+                        true,
+                        format!(
+                            "{} {} is planned again: starts {}",
+                            j.mo_number,
+                            j.name,
+                            when_opt(j.planned_start)
+                        ),
+                    )));
+                    ppic_version().update(|v| *v += 1);
                 }
                 Err(e) => st.message.set(Some((false, e.user_message()))),
             }

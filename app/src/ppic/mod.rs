@@ -4,6 +4,7 @@
 
 pub mod analytics;
 pub mod api;
+mod changeover;
 pub mod gantt;
 pub mod kanban;
 pub mod orders;

@@ -80,14 +80,7 @@ pub fn MoDetailPage() -> impl IntoView {
             "Updating the order",
             move |key| step_mo(key, id, action.as_str().to_string()),
             move |d: MoDetail| {
-                push_toast(
-                    ToastKind::Success,
-                    format!(
-                        "{} is now {}",
-                        d.order.number,
-                        d.order.status.label().to_lowercase()
-                    ),
-                );
+                crate::toast::toast_now_is(&d.order.number, d.order.status.label());
                 ppic_version().update(|v| *v += 1);
             },
         );

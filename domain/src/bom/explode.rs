@@ -67,6 +67,7 @@ pub(crate) struct StepTime<'c> {
     pub setup: Qty,
     pub run: Qty,
     pub total: Qty,
+    pub design: Option<&'c str>,
 }
 
 /// What a walk over the explosion builds. The walk visits each node once,
@@ -232,6 +233,10 @@ impl<'c> Walker<'c> {
             setup: op.setup_minutes,
             run,
             total: op.setup_minutes.checked_add(run).map_err(too_big)?,
+            design: match &op.run {
+                RunTime::Embroidery { design } => Some(design),
+                RunTime::PerUnit { .. } => None,
+            },
         })
     }
 }
@@ -268,6 +273,7 @@ impl<'c> Visit<'c> for Tree {
                     setup_minutes: t.setup,
                     run_minutes: t.run,
                     total_minutes: t.total,
+                    design: t.design.map(str::to_string),
                 })
                 .collect(),
             children: Vec::with_capacity(children),

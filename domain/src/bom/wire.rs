@@ -66,6 +66,9 @@ pub struct OperationTime {
     pub setup_minutes: Qty,
     pub run_minutes: Qty,
     pub total_minutes: Qty,
+    /// The embroidery design stitched at this step, if it is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub design: Option<String>,
 }
 
 /// One item in an exploded BOM.

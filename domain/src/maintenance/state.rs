@@ -243,8 +243,9 @@ macro_rules! from_column {
 from_column!(Status => "status", Priority => "priority", Kind => "kind");
 
 /// What a timeline entry records: the report, a transition (by its name), a
-/// breach, or an escalation. The database's CHECK constraint lists the same.
-pub const TIMELINE_KINDS: [&str; 10] = [
+/// breach, an escalation, or a new downtime window. The database's CHECK
+/// constraint lists the same.
+pub const TIMELINE_KINDS: [&str; 11] = [
     "created",
     "acknowledge",
     "start",
@@ -255,6 +256,7 @@ pub const TIMELINE_KINDS: [&str; 10] = [
     "cancel",
     "breach",
     "escalation",
+    "window",
 ];
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! What travels between server and browser: machines, requests as screens
 //! see them, their timelines, the report form and list filters.
 
-use super::{Kind, Priority, SlaClock, Status, Transition};
+use super::{parse_window, Kind, Priority, SlaClock, Status, Transition, WindowSpec};
 use crate::error::{AppError, FieldError};
 use crate::time::Millis;
 use serde::{Deserialize, Serialize};
@@ -54,6 +54,14 @@ pub struct Request {
     pub response_breached_at: Option<String>,
     pub resolution_breached_at: Option<String>,
     pub escalation_level: u8,
+    /// A preventive request's planned downtime start (ISO 8601 UTC); none
+    /// when it is not planned (and always for a breakdown, which starts
+    /// when it is reported).
+    #[serde(default)]
+    pub planned_start: Option<String>,
+    /// Minutes the machine is expected to be down.
+    #[serde(default)]
+    pub estimated_minutes: Option<i64>,
     /// The raw clock, so screens tick without asking the server again.
     pub clock: SlaClock,
     /// The server's clock when this was read, to correct a phone's drifting clock.
@@ -96,6 +104,10 @@ pub struct TimelineEvent {
 pub struct RequestDetail {
     pub request: Request,
     pub timeline: Vec<TimelineEvent>,
+    /// The planned start in the plant's time as a form shows it
+    /// (`2026-12-08T07:30`), to edit the window.
+    #[serde(default)]
+    pub planned_start_local: Option<String>,
 }
 
 /// What a user types to report a problem. Parsed into `NewRequest` before the
@@ -114,6 +126,17 @@ pub struct NewRequestInput {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub description: String,
+    /// Preventive only: when the machine goes down, the plant's local time
+    /// as a form types it (`2026-12-08T07:30`) or an ISO 8601 instant with
+    /// its offset; from a day ago to a year ahead. Needs `estimated_minutes`.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(example = "2026-12-08T07:30"))]
+    pub planned_start: Option<String>,
+    /// Minutes the machine is expected to be down (a breakdown's estimate,
+    /// a preventive window's length).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100000))]
+    pub estimated_minutes: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -123,6 +146,8 @@ pub struct NewRequest {
     pub priority: Priority,
     pub title: String,
     pub description: String,
+    /// Its downtime window, checked except against the clock.
+    pub window: WindowSpec,
 }
 
 impl NewRequestInput {
@@ -153,12 +178,14 @@ impl NewRequestInput {
                 "keep it under 4000 characters",
             ));
         }
+        let window = parse_window(kind, self.planned_start.as_deref(), self.estimated_minutes)?;
         Ok(NewRequest {
             machine_id: self.machine_id,
             kind,
             priority,
             title: title.to_string(),
             description: self.description.trim().to_string(),
+            window,
         })
     }
 }
@@ -229,6 +256,7 @@ mod tests {
             priority: "high".into(),
             title: "  Needle bar jammed ".into(),
             description: String::new(),
+            ..Default::default()
         };
         assert_eq!(ok.parse().unwrap().title, "Needle bar jammed");
         let field =
@@ -267,6 +295,47 @@ mod tests {
                 ..ok.clone()
             }),
             "description"
+        );
+        // The window's fields, checked for the kind.
+        assert_eq!(
+            field(NewRequestInput {
+                planned_start: Some("2026-12-08T07:30".into()),
+                estimated_minutes: Some(60),
+                ..ok.clone()
+            }),
+            "planned_start"
+        );
+        assert_eq!(
+            field(NewRequestInput {
+                estimated_minutes: Some(0),
+                ..ok.clone()
+            }),
+            "estimated_minutes"
+        );
+        let preventive = NewRequestInput {
+            kind: "preventive".into(),
+            planned_start: Some("2026-12-08T07:30".into()),
+            ..ok.clone()
+        };
+        assert_eq!(field(preventive.clone()), "estimated_minutes");
+        let planned = NewRequestInput {
+            estimated_minutes: Some(90),
+            ..preventive
+        }
+        .parse()
+        .unwrap();
+        assert_eq!(planned.window.estimated_minutes, Some(90));
+        assert!(planned.window.planned_start.is_some());
+        assert_eq!(
+            NewRequestInput {
+                estimated_minutes: Some(120),
+                ..ok
+            }
+            .parse()
+            .unwrap()
+            .window
+            .estimated_minutes,
+            Some(120)
         );
     }
 }

@@ -65,6 +65,12 @@ impl Date {
         }
     }
 
+    /// The local date at instant `ms` (UTC milliseconds) where clocks run
+    /// `offset_minutes` ahead of UTC.
+    pub fn at(ms: i64, offset_minutes: i32) -> Date {
+        Date::from_days((ms + offset_minutes as i64 * 60_000).div_euclid(86_400_000))
+    }
+
     pub fn add_days(self, n: i64) -> Date {
         Date::from_days(self.days() + n)
     }

@@ -30,7 +30,7 @@ pub struct EmbJob {
 }
 
 /// A run order and what it saves against the order given.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Sequence {
     /// Job ids in the order to run them.

@@ -149,3 +149,23 @@ mod tests {
         assert_eq!(bad(&|i| i.version = Some(-1)), "version");
     }
 }
+
+/// Lifting a job's pin (the plan decides its time again). `version` is
+/// the job's version as the screen showed it: a job changed since is
+/// refused (409).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnpinInput {
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
+    pub version: Option<i64>,
+}
+
+impl UnpinInput {
+    pub fn parse(&self) -> Result<Option<i64>, AppError> {
+        match self.version {
+            Some(v) if v < 0 => Err(AppError::field("version", "must not be negative")),
+            v => Ok(v),
+        }
+    }
+}

@@ -17,6 +17,7 @@
 mod analytics;
 mod board;
 mod changeover;
+mod changeover_wire;
 mod gantt_wire;
 mod kanban;
 mod load;
@@ -40,6 +41,7 @@ mod tests_state;
 
 pub use analytics::*;
 pub use changeover::*;
+pub use changeover_wire::*;
 pub use gantt_wire::*;
 pub use kanban::*;
 pub use load::*;

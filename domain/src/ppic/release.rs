@@ -26,6 +26,8 @@ pub struct PlannedOp {
     pub minutes: u32,
     /// The quantity the operation makes, per variant key.
     pub qty: BTreeMap<String, Qty>,
+    /// The embroidery design it stitches, if it is an embroidery step.
+    pub design: Option<String>,
 }
 
 /// An order to release: the root (the order itself) or a child order.
@@ -48,6 +50,7 @@ struct OpAcc {
     setup: Qty,
     run: Qty,
     qty: BTreeMap<String, Qty>,
+    design: Option<String>,
 }
 
 #[derive(Default)]
@@ -76,6 +79,7 @@ impl Acc {
         for op in &node.operations {
             let acc = self.ops.entry(op.seq).or_default();
             acc.work_centre = op.work_centre.clone();
+            acc.design = op.design.clone();
             if op.setup_minutes > acc.setup {
                 acc.setup = op.setup_minutes;
             }
@@ -114,6 +118,7 @@ impl Acc {
                     work_centre: a.work_centre,
                     minutes,
                     qty: a.qty,
+                    design: a.design,
                 })
             })
             .collect::<Result<Vec<_>, AppError>>()?;
@@ -218,6 +223,7 @@ mod tests {
             setup_minutes: q(setup),
             run_minutes: q(run),
             total_minutes: q(setup + run),
+            design: None,
         }
     }
 

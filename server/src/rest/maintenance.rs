@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use domain::maintenance::{
     ListFilter, Machine, NewMachineInput, NewRequestInput, Priority, Request, RequestDetail,
-    RequestPage, SlaPolicy, Status, Transition,
+    RequestPage, SlaPolicy, Status, Transition, WindowInput,
 };
 use domain::perm::{Action, Module};
 use domain::AppError;
@@ -30,6 +30,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list, create))
         .routes(routes!(detail))
         .routes(routes!(transition))
+        .routes(routes!(set_window))
         .routes(routes!(run_monitor))
 }
 
@@ -196,6 +197,10 @@ async fn list(
 /// Report a problem: a new maintenance request.
 ///
 /// `kind` is one of the `Kind` values and `priority` one of the `Priority` values.
+/// A preventive request may be planned (`planned_start` in the plant's local
+/// time, with `estimated_minutes`); a breakdown may estimate its downtime.
+/// A breakdown, or a planned window, on a machine of a work centre takes its
+/// capacity: the production plan is made again in the same transaction.
 #[utoipa::path(
     post,
     path = "/maintenance/requests",
@@ -292,6 +297,42 @@ async fn transition(
     let key = idempotency_key(&headers);
     Ok(Json(
         service::maintenance::transition(&s.svc, &user, id, &input, key.as_deref(), now_ms())
+            .await?,
+    ))
+}
+
+/// Plan an open preventive request's downtime again.
+///
+/// `planned_start` in the plant's local time (`2026-12-08T07:30`) or an ISO
+/// 8601 instant, with `estimated_minutes`; no `planned_start` removes the
+/// window. `version` is the request's version as last read. The production
+/// plan follows in the same transaction.
+#[utoipa::path(
+    put,
+    path = "/maintenance/requests/{id}/window",
+    tag = "maintenance",
+    params(("id" = i64, Path, description = "The request's id"), IdempotencyKey),
+    request_body = WindowInput,
+    responses(
+        (status = 200, description = "The request with its new window", body = Request),
+        SignedInJsonErrors,
+        (status = 403, description = "No UPDATE permission on maintenance", body = ErrorBody),
+        (status = 404, description = "No such request", body = ErrorBody),
+        (status = 409, description = "The request changed since `version`, is not preventive or is no longer open, or the key was used for another request", body = ErrorBody),
+        (status = 422, description = "A field is missing, malformed or out of range", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+async fn set_window(
+    State(s): State<AppState>,
+    AuthUser(user): AuthUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    JsonBody(input): JsonBody<WindowInput>,
+) -> ApiResult<Json<Request>> {
+    let key = idempotency_key(&headers);
+    Ok(Json(
+        service::maintenance::set_window(&s.svc, &user, id, &input, key.as_deref(), now_ms())
             .await?,
     ))
 }

@@ -1,6 +1,7 @@
 //! `/api/v1/ppic/gantt`: the plan as a Gantt chart over a window of days,
 //! and a drag of one job to a new start (perhaps on another work centre of
-//! its kind), checked against capacity, operation order and maintenance.
+//! its kind), checked against capacity, operation order and maintenance;
+//! and the changeover suggestion for the embroidery centres.
 
 use super::openapi::{ErrorBody, SignedInErrors, SignedInJsonErrors};
 use super::{
@@ -10,7 +11,7 @@ use crate::AppState;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
-use domain::ppic::{GanttMoveInput, GanttMoved, GanttView};
+use domain::ppic::{ChangeoverView, GanttMoveInput, GanttMoved, GanttView, JobView, UnpinInput};
 use serde::Deserialize;
 use service::now_ms;
 use utoipa::IntoParams;
@@ -21,6 +22,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(gantt))
         .routes(routes!(gantt_move))
+        .routes(routes!(gantt_unpin))
+        .routes(routes!(changeover))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -75,7 +78,7 @@ async fn gantt(
     responses(
         (status = 200, description = "The moved job and the jobs that moved with it", body = GanttMoved),
         SignedInJsonErrors,
-        (status = 403, description = "No UPDATE permission on ppic", body = ErrorBody),
+        (status = 403, description = "No APPROVE permission on ppic", body = ErrorBody),
         (status = 404, description = "No such job", body = ErrorBody),
         (status = 409, description = "Refused, with the reason: before a predecessor ends, before its release, the centre closed, maintenance, capacity full, another kind of centre, the job started or changed since `version`", body = ErrorBody),
         (status = 422, description = "`start`, `work_centre` or `version` is malformed", body = ErrorBody),
@@ -92,5 +95,70 @@ async fn gantt_move(
     let key = idempotency_key(&headers);
     Ok(Json(
         service::ppic::move_job(&s.svc, &user, id, &input, key.as_deref(), now_ms()).await?,
+    ))
+}
+
+/// Lift a job's pin (set by a drag): the plan decides its time again. The
+/// floor is re-planned at once; the answer is the job at its new place.
+#[utoipa::path(
+    post,
+    path = "/ppic/gantt/{id}/unpin",
+    tag = "ppic",
+    request_body = UnpinInput,
+    params(("id" = i64, Path, description = "The job's id"), IdempotencyKey),
+    responses(
+        (status = 200, description = "The job, planned again", body = JobView),
+        SignedInJsonErrors,
+        (status = 403, description = "No APPROVE permission on ppic", body = ErrorBody),
+        (status = 404, description = "No such job", body = ErrorBody),
+        (status = 409, description = "The job is not pinned, has started or ended, or changed since `version`", body = ErrorBody),
+        (status = 422, description = "`version` is malformed", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+async fn gantt_unpin(
+    State(s): State<AppState>,
+    AuthUser(user): AuthUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    JsonBody(input): JsonBody<UnpinInput>,
+) -> ApiResult<Json<JobView>> {
+    let key = idempotency_key(&headers);
+    Ok(Json(
+        service::ppic::unpin(&s.svc, &user, id, &input, key.as_deref(), now_ms()).await?,
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ChangeoverQuery {
+    /// Only this work centre (its code); default every embroidery centre.
+    work_centre: Option<String>,
+}
+
+/// For each embroidery work centre, its waiting jobs (not started) in the
+/// order planned, and a run order that groups them by thread colours and
+/// hoop, with the changeover minutes before and after and the minutes
+/// saved (each thread colour loaded and each hoop change costs minutes).
+#[utoipa::path(
+    get,
+    path = "/ppic/changeover",
+    tag = "ppic",
+    params(ChangeoverQuery),
+    responses(
+        (status = 200, description = "The suggestion per embroidery centre", body = ChangeoverView),
+        SignedInErrors,
+        (status = 403, description = "No VIEW permission on ppic", body = ErrorBody),
+        (status = 422, description = "`work_centre` names no work centre", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+async fn changeover(
+    State(s): State<AppState>,
+    AuthUser(user): AuthUser,
+    Query(q): Query<ChangeoverQuery>,
+) -> ApiResult<Json<ChangeoverView>> {
+    Ok(Json(
+        service::ppic::changeover(&s.svc, &user, q.work_centre.as_deref()).await?,
     ))
 }

@@ -33,7 +33,7 @@ fn drag(start: &str, centre: Option<&str>) -> GanttMoveInput {
 /// Two TOY orders released Monday 07:00: arms cut side by side Monday
 /// 05:00–05:30 UTC; sewing (closed Monday) Tuesday 05:00–05:50 and
 /// 05:50–06:40. Answers (cut A, sew A, cut B, sew B).
-async fn two_orders(app: &TestApp) -> (i64, i64, i64, i64) {
+pub(crate) async fn two_orders(app: &TestApp) -> (i64, i64, i64, i64) {
     plant(app).await;
     let planner = user(app, "planner").await;
     let one = release_toy(app, &planner, MON_0700).await;

@@ -1,6 +1,7 @@
 //! Production planning over real HTTP and the service, on SQLite and
 //! PostgreSQL: manufacturing orders and their release (`orders`), a job's
-//! steps, labour and batches (`tasks`), the Kanban board (`kanban`).
+//! steps, labour and batches (`tasks`), the Kanban board (`kanban`),
+//! maintenance windows the plan follows (`maintenance_windows`).
 
 #[path = "../common.rs"]
 mod common;
@@ -9,9 +10,12 @@ mod common;
 mod sse;
 
 mod analytics;
+mod changeover;
 mod fixture;
 mod from_sales;
 mod gantt;
 mod kanban;
+mod maintenance_windows;
 mod orders;
+mod pins;
 mod tasks;

@@ -3,9 +3,11 @@
 use super::rows::{
     fetch_request, insert_event, ReportTargetRow, RequestRow, TimelineRow, SELECT_REQUEST,
 };
+use super::window::{follow_plan, planned_instant, takes_capacity};
 use crate::db::Tx;
 use crate::error::{DbContext, Result};
 use crate::events::{self, NewEvent};
+use crate::ppic::lock_plan;
 use crate::{idempotency, Services};
 use domain::auth::CurrentUser;
 use domain::events::EventKind;
@@ -21,6 +23,11 @@ pub async fn get(svc: &Services, user: &CurrentUser, id: i64, now: i64) -> Resul
     user.require(Module::Maintenance, Action::View)?;
     let mut conn = svc.db.read.acquire().await.ctx("acquire")?;
     let request = fetch_request(&mut conn, id, now).await?;
+    let planned_start_local = request
+        .planned_start
+        .as_deref()
+        .and_then(domain::time::parse_iso)
+        .map(|t| local_input(svc.config.plant_time_zone, t));
     let timeline = sqlx::query_as::<_, TimelineRow>(
         "SELECT e.at, e.kind, e.from_status, e.to_status, u.display_name AS actor, e.note FROM maintenance_events e \
          LEFT JOIN users u ON u.id = e.actor_id WHERE e.request_id = $1 ORDER BY e.at, e.id",
@@ -32,7 +39,21 @@ pub async fn get(svc: &Services, user: &CurrentUser, id: i64, now: i64) -> Resul
     .into_iter()
     .map(TimelineEvent::from)
     .collect();
-    Ok(RequestDetail { request, timeline })
+    Ok(RequestDetail {
+        request,
+        timeline,
+        planned_start_local,
+    })
+}
+
+/// An instant in the plant's time as a `datetime-local` input shows it:
+/// `2026-12-08T07:30`.
+fn local_input(tz: chrono_tz::Tz, t: i64) -> String {
+    use chrono::TimeZone;
+    match tz.timestamp_millis_opt(t).single() {
+        Some(l) => l.format("%Y-%m-%dT%H:%M").to_string(),
+        None => format_iso(t),
+    }
 }
 
 pub async fn list(
@@ -128,11 +149,14 @@ pub async fn create(
 ) -> Result<Request> {
     user.require(Module::Maintenance, Action::Create)?;
     let new = input.parse()?;
+    let tz = svc.config.plant_time_zone;
+    let planned_start = planned_instant(tz, &new.window, now)?;
+    let estimated_minutes = new.window.estimated_minutes;
     // The machine and the priority's SLA policy in one read, on the read pool,
     // so SQLite's single writer is held only for the writes. (A report taken
     // in the very instant its machine is retired may still be recorded.)
     let machine = sqlx::query_as::<_, ReportTargetRow>(
-        "SELECT m.active, m.code, m.name, p.response_minutes, p.resolution_minutes FROM machines m \
+        "SELECT m.active, m.code, m.name, m.work_centre_id, p.response_minutes, p.resolution_minutes FROM machines m \
          LEFT JOIN sla_policies p ON p.priority = $2 WHERE m.id = $1",
     )
     .bind(new.machine_id)
@@ -162,6 +186,11 @@ pub async fn create(
         },
         _ => SlaPolicy::default_for(new.priority),
     };
+    // A breakdown or a planned window on a machine of a work centre takes
+    // capacity: the plan follows in this transaction.
+    let centre = machine
+        .work_centre_id
+        .filter(|_| takes_capacity(new.kind, planned_start));
     let (request, fresh) = idempotency::run_once(
         &svc.db,
         user.id,
@@ -170,12 +199,15 @@ pub async fn create(
         input,
         now,
         move |mut tx: Tx| Box::pin(async move {
+            if centre.is_some() {
+                lock_plan(&mut tx).await?;
+            }
             let clock = SlaClock::new(now, &policy);
             let next = next_check(&clock, &BreachState::default());
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO maintenance_requests (machine_id, kind, priority, title, description, status, reported_by, \
-                 created_at, updated_at, response_target_ms, resolution_target_ms, next_check_at) \
-                 VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $7, $8, $9, $10) RETURNING id",
+                 created_at, updated_at, response_target_ms, resolution_target_ms, next_check_at, planned_start, \
+                 estimated_minutes) VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $7, $8, $9, $10, $11, $12) RETURNING id",
             )
             .bind(new.machine_id)
             .bind(new.kind.as_str())
@@ -187,6 +219,8 @@ pub async fn create(
             .bind(clock.response_target_ms)
             .bind(clock.resolution_target_ms)
             .bind(next)
+            .bind(planned_start)
+            .bind(estimated_minutes)
             .fetch_one(&mut *tx)
             .await
             .ctx("insert request")?;
@@ -223,11 +257,14 @@ pub async fn create(
                 response_breached_at: None,
                 resolution_breached_at: None,
                 escalation_level: 0,
+                planned_start: planned_start.map(format_iso),
+                estimated_minutes,
                 clock,
                 server_now: String::new(),
                 version: 1,
             }
             .with_clock_times(now);
+            follow_plan(&mut tx, tz, now, centre, (id, request.version)).await?;
             events::record(
                 &mut tx,
                 &NewEvent::new(Module::Maintenance, id, request.version, EventKind::Created, now),

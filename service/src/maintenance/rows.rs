@@ -17,7 +17,8 @@ use sqlx::FromRow;
 pub(super) const SELECT_REQUEST: &str = "SELECT r.id, r.machine_id, m.code AS machine_code, m.name AS machine_name, r.kind, \
     r.priority, r.title, r.description, r.status, u.display_name AS reported_by, r.created_at, r.updated_at, \
     r.response_target_ms, r.resolution_target_ms, r.acknowledged_at, r.resolved_at, r.closed_at, r.cancelled_at, \
-    r.paused_since, r.paused_total_ms, r.response_breached_at, r.resolution_breached_at, r.escalation_level, r.version \
+    r.paused_since, r.paused_total_ms, r.response_breached_at, r.resolution_breached_at, r.escalation_level, r.version, \
+    r.planned_start, r.estimated_minutes, m.work_centre_id \
     FROM maintenance_requests r JOIN machines m ON m.id = r.machine_id JOIN users u ON u.id = r.reported_by";
 
 /// A `maintenance_requests` row with its machine and reporter, as
@@ -52,6 +53,10 @@ pub(super) struct RequestRow {
     #[sqlx(try_from = "i64")]
     pub escalation_level: u8,
     pub version: i64,
+    pub planned_start: Option<i64>,
+    pub estimated_minutes: Option<i64>,
+    /// The machine's work centre, whose capacity the request may take.
+    pub work_centre_id: Option<i64>,
 }
 
 impl RequestRow {
@@ -103,6 +108,8 @@ impl RequestRow {
             response_breached_at: self.response_breached_at.map(format_iso),
             resolution_breached_at: self.resolution_breached_at.map(format_iso),
             escalation_level: self.escalation_level,
+            planned_start: self.planned_start.map(format_iso),
+            estimated_minutes: self.estimated_minutes,
             clock,
             server_now: String::new(),
             version: self.version,
@@ -216,6 +223,7 @@ pub(super) struct ReportTargetRow {
     pub active: Flag,
     pub code: String,
     pub name: String,
+    pub work_centre_id: Option<i64>,
     pub response_minutes: Option<i64>,
     pub resolution_minutes: Option<i64>,
 }

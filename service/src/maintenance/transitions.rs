@@ -1,9 +1,11 @@
 //! Moving a request along its lifecycle.
 
 use super::rows::{insert_event, request_row, RequestRow};
+use super::window::{follow_plan, takes_capacity};
 use crate::db::Tx;
 use crate::error::{DbContext, Result};
 use crate::events::{self, NewEvent};
+use crate::ppic::lock_plan;
 use crate::{idempotency, Services};
 use domain::auth::CurrentUser;
 use domain::events::EventKind;
@@ -39,6 +41,10 @@ pub async fn transition(
         return Err(AppError::field("note", "keep it under 2000 characters").into());
     }
     let scope = format!("maintenance.transition.{id}");
+    // Resolving or cancelling gives the machine's capacity back: the plan
+    // follows in the same transaction, which takes the plan's lock first.
+    let leaves = matches!(t, Transition::Resolve | Transition::Cancel);
+    let tz = svc.config.plant_time_zone;
     let (request, fresh) = idempotency::run_once(
         &svc.db,
         user.id,
@@ -47,10 +53,17 @@ pub async fn transition(
         input,
         now,
         move |mut tx: Tx| Box::pin(async move {
+            if leaves {
+                lock_plan(&mut tx).await?;
+            }
             let row = RequestRow::decode(&request_row(&mut tx, id).await?)?;
             let (mut clock, breach) = (row.clock(), row.breach());
+            let centre = row
+                .work_centre_id
+                .filter(|_| takes_capacity(row.kind, row.planned_start));
             let current = row.into_request(now);
             let to = t.apply(current.status)?;
+            let current_active = current.status.is_active();
             clock.on_transition(t, now);
             let next = if to.is_active() {
                 next_check(&clock, &breach)
@@ -105,6 +118,9 @@ pub async fn transition(
             request.updated_at = format_iso(now);
             request.closed_at = request.closed_at.or(closed_at.map(format_iso));
             request.version += 1;
+            if current_active && !to.is_active() {
+                follow_plan(&mut tx, tz, now, centre, (id, request.version)).await?;
+            }
             events::record(
                 &mut tx,
                 &NewEvent::new(Module::Maintenance, id, request.version, EventKind::Transitioned, now)

@@ -104,7 +104,7 @@ pub async fn load_report(
     let offset = offset_now(tz, now);
     let from = match from.map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => Date::parse("from", s)?,
-        None => Date::from_days((now + offset as i64 * 60_000).div_euclid(86_400_000)),
+        None => Date::at(now, offset),
     };
     let days = days.unwrap_or(14);
     if !(1..=MAX_DAYS as i64).contains(&days) {

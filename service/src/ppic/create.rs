@@ -82,6 +82,34 @@ pub(super) async fn insert_order(
     Ok((id, number))
 }
 
+/// The audit entry and event of an order made by a user (by hand or from
+/// a sales order, whose id the event then carries).
+pub(super) async fn record_created(
+    tx: &mut Tx,
+    user_id: i64,
+    id: i64,
+    summary: &str,
+    sales_order: Option<i64>,
+    now: i64,
+) -> Result<()> {
+    audit(
+        tx,
+        Some(user_id),
+        "ppic.create",
+        "manufacturing_order",
+        &id.to_string(),
+        summary,
+        now,
+    )
+    .await?;
+    let mut event = NewEvent::new(Module::Ppic, id, 1, EventKind::Created, now);
+    if let Some(so) = sales_order {
+        event = event.with_payload(serde_json::json!({"entity": "order", "sales_order_id": so}));
+    }
+    events::record(tx, &event).await?;
+    Ok(())
+}
+
 type ItemRow = (i64, String, String, Option<i64>);
 
 pub async fn create(
@@ -95,7 +123,7 @@ pub async fn create(
     let mo = input.parse()?;
     let tz = svc.config.plant_time_zone;
     let offset = offset_now(tz, now);
-    let today = Date::from_days((now + offset as i64 * 60_000).div_euclid(86_400_000));
+    let today = Date::at(now, offset);
     let (detail, fresh) = idempotency::run_once(
         &svc.db,
         user.id,
@@ -147,21 +175,8 @@ pub async fn create(
                     now,
                 )
                 .await?;
-                audit(
-                    &mut tx,
-                    Some(user.id),
-                    "ppic.create",
-                    "manufacturing_order",
-                    &id.to_string(),
-                    &format!("{number}: {} × {}", item.1, variants.len()),
-                    now,
-                )
-                .await?;
-                events::record(
-                    &mut tx,
-                    &NewEvent::new(Module::Ppic, id, 1, EventKind::Created, now),
-                )
-                .await?;
+                let summary = format!("{number}: {} × {}", item.1, variants.len());
+                record_created(&mut tx, user.id, id, &summary, None, now).await?;
                 let detail = load_detail(&mut tx, id, offset).await?;
                 Ok((tx, detail))
             })

@@ -4,16 +4,13 @@
 //! earliest line is due, linked to the sales order. Bought-in lines are
 //! left out; a sales order is planned once.
 
-use super::create::{insert_order, NewOrderRow};
+use super::create::{insert_order, record_created, NewOrderRow};
 use super::plan::{lock_plan, offset_now};
 use super::rows::load_detail;
-use crate::audit::audit;
 use crate::db::Tx;
 use crate::error::{DbContext, Result};
-use crate::events::{self, NewEvent};
 use crate::{idempotency, Services};
 use domain::auth::CurrentUser;
-use domain::events::EventKind;
 use domain::master::{Date, Qty};
 use domain::perm::{Action, Module};
 use domain::ppic::MoSummary;
@@ -41,7 +38,7 @@ pub async fn from_sales_order(
     user.require(Module::Ppic, Action::Create)?;
     let tz = svc.config.plant_time_zone;
     let offset = offset_now(tz, now);
-    let today = Date::from_days((now + offset as i64 * 60_000).div_euclid(86_400_000));
+    let today = Date::at(now, offset);
     let (made, fresh) = idempotency::run_once(
         &svc.db,
         user.id,
@@ -136,23 +133,8 @@ pub async fn from_sales_order(
                         now,
                     )
                     .await?;
-                    audit(
-                        &mut tx,
-                        Some(user.id),
-                        "ppic.create",
-                        "manufacturing_order",
-                        &id.to_string(),
-                        &format!("{mo}: {} × {} for {number}", p.code, p.variants.len()),
-                        now,
-                    )
-                    .await?;
-                    events::record(
-                        &mut tx,
-                        &NewEvent::new(Module::Ppic, id, 1, EventKind::Created, now).with_payload(
-                            serde_json::json!({"entity": "order", "sales_order_id": sales_order}),
-                        ),
-                    )
-                    .await?;
+                    let summary = format!("{mo}: {} × {} for {number}", p.code, p.variants.len());
+                    record_created(&mut tx, user.id, id, &summary, Some(sales_order), now).await?;
                     out.push(load_detail(&mut tx, id, offset).await?.order);
                 }
                 Ok((tx, out))

@@ -49,7 +49,7 @@ pub async fn gantt(
     let offset = offset_now(svc.config.plant_time_zone, now);
     let first = match from.map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => Date::parse("from", s)?,
-        None => Date::from_days((now + offset as i64 * 60_000).div_euclid(DAY_MS)),
+        None => Date::at(now, offset),
     };
     let days = days.unwrap_or(7);
     if !(1..=MAX_DAYS).contains(&days) {

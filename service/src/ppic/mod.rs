@@ -6,11 +6,13 @@
 //! change of the plan runs in its transaction, `read` the lists.
 
 mod analytics;
+mod changeover;
 mod create;
 mod from_sales;
 mod gantt;
 mod kanban;
 mod order_steps;
+mod pin;
 mod plan;
 mod promise;
 mod read;
@@ -19,12 +21,14 @@ mod rows;
 mod tasks;
 
 pub use analytics::{load_report, orders_by_status, performance};
+pub use changeover::changeover;
 pub use create::create;
 pub use from_sales::from_sales_order;
 pub use gantt::{gantt, move_job};
 pub use kanban::{board, drop_card};
 pub use order_steps::order_step;
-pub(crate) use plan::offset_now;
+pub use pin::unpin;
+pub(crate) use plan::{lock_plan, offset_now, replan};
 pub use promise::promise;
 pub use read::{get, list};
 pub use release::release;

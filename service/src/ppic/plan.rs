@@ -2,8 +2,9 @@
 //! maintenance that takes capacity, work already running) and the open jobs
 //! of released orders, hands them to `domain::ppic::schedule`, and stores
 //! each job's planned start, end and latest start. Runs inside the
-//! transaction that changed the plan (a release today; moves and
-//! transitions later), so what is stored always matches the change.
+//! transaction that changed the plan (a release, a job's step, a Gantt
+//! move, maintenance that takes or gives back capacity), so what is stored
+//! always matches the change.
 
 use crate::db::Tx;
 use crate::error::{DbContext, Result};
@@ -30,7 +31,7 @@ const DEFAULT_WINDOW_MINUTES: i64 = 60;
 /// writer already does.
 const PLAN_LOCK: i64 = 0x504C_414E;
 
-pub(super) async fn lock_plan(tx: &mut Tx) -> Result<()> {
+pub(crate) async fn lock_plan(tx: &mut Tx) -> Result<()> {
     if tx.backend_name().eq_ignore_ascii_case("postgresql") {
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(PLAN_LOCK)
@@ -319,7 +320,7 @@ pub(super) async fn load_with(
 
 /// Plans every open job of a released or running order again and stores
 /// the result; returns how many jobs' times changed.
-pub(super) async fn replan(tx: &mut Tx, tz: chrono_tz::Tz, now: i64) -> Result<usize> {
+pub(crate) async fn replan(tx: &mut Tx, tz: chrono_tz::Tz, now: i64) -> Result<usize> {
     let Loaded {
         floor,
         reqs,

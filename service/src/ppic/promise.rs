@@ -68,7 +68,7 @@ pub async fn promise(
     }
     let finish_at = ctp(&loaded.floor, &existing, &jobs)?;
     let offset = offset_now(tz, now);
-    let finish_date = Date::from_days((finish_at + offset as i64 * 60_000).div_euclid(86_400_000));
+    let finish_date = Date::at(finish_at, offset);
     Ok(Promise {
         item: code,
         variant: variant.key(),

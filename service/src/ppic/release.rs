@@ -101,8 +101,8 @@ fn write_plan<'a>(
                 .try_fold(Qty::ZERO, |a, q| a.checked_add(*q))
                 .map_err(|_| AppError::field("qty", "the quantities are too large to plan"))?;
             let job: i64 = sqlx::query_scalar(
-                "INSERT INTO jobs (mo_id, seq, name, work_centre_id, status, qty_millionths, minutes, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, 'draft', $5, $6, $7, $7) RETURNING id",
+                "INSERT INTO jobs (mo_id, seq, name, work_centre_id, status, qty_millionths, minutes, created_at, updated_at, design_id) \
+                 VALUES ($1, $2, $3, $4, 'draft', $5, $6, $7, $7, (SELECT id FROM embroidery_designs WHERE code = $8)) RETURNING id",
             )
             .bind(mo_id)
             .bind(op.seq as i64)
@@ -111,6 +111,7 @@ fn write_plan<'a>(
             .bind(qty.millionths())
             .bind(op.minutes as i64)
             .bind(now)
+            .bind(op.design.as_deref())
             .fetch_one(&mut **tx)
             .await
             .ctx("insert job")?;
