@@ -9,7 +9,8 @@
 //! downloads. Then issue 8's section ([`bom`]): BOM explosion and cost in
 //! memory and through REST, where-used and item search, each against its
 //! floor. Run: `cargo run --release -p bench -- --seconds 10`;
-//! `--only bom` runs issue 8's section alone.
+//! `--only bom` runs issue 8's section alone; `--only plan` and
+//! `--only plan-db` issue 9's planning figures in memory and on a database.
 
 mod bom;
 mod bom_floor;
@@ -19,6 +20,9 @@ mod bom_tree;
 mod bundle;
 mod floor;
 mod plan;
+mod plan_db;
+mod plan_db_phases;
+mod plan_db_setup;
 mod seed;
 
 use rand::Rng;
@@ -45,6 +49,8 @@ struct Args {
     bom: bool,
     /// Issue 9's planning figures (`--only plan`).
     plan: bool,
+    /// Issue 9's release and drag on a database (`--only plan-db`).
+    plan_db: bool,
     /// The maintenance operations (false after `--only bom`).
     maintenance: bool,
     /// Clients for issue 8's REST measurements.
@@ -62,6 +68,7 @@ fn args() -> Args {
         only: Vec::new(),
         bom: true,
         plan: true,
+        plan_db: true,
         maintenance: true,
         bom_clients: 10,
     };
@@ -85,15 +92,16 @@ fn args() -> Args {
                 let names: Vec<&str> = val.split(',').collect();
                 a.bom = names.contains(&"bom");
                 a.plan = names.contains(&"plan");
+                a.plan_db = names.contains(&"plan-db");
                 a.only = names
                     .into_iter()
-                    .filter(|o| *o != "bom" && *o != "plan")
+                    .filter(|o| !["bom", "plan", "plan-db"].contains(o))
                     .map(|o| match o {
                         "list" => Op::List,
                         "detail" => Op::Detail,
                         "create" => Op::Create,
                         "transition" => Op::Transition,
-                        other => panic!("--only takes list, detail, create, transition, bom, plan; not {other}"),
+                        other => panic!("--only takes list, detail, create, transition, bom, plan, plan-db; not {other}"),
                     })
                     .collect();
                 a.maintenance = !a.only.is_empty();
@@ -348,7 +356,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() {
     let a = args();
-    if !std::path::Path::new(&a.server_bin).exists() {
+    let needs_server = a.maintenance || a.bom || a.downloads_only;
+    if needs_server && !std::path::Path::new(&a.server_bin).exists() {
         eprintln!(
             "{} is missing: build it first with `scripts/build.sh`",
             a.server_bin
@@ -359,6 +368,12 @@ async fn main() {
         let report = plan::section();
         std::fs::create_dir_all("target/bench").unwrap();
         std::fs::write("target/bench/report-plan.md", &report).unwrap();
+    }
+    if a.plan_db && !a.downloads_only {
+        let report = plan_db::section(ADMIN_PASSWORD).await;
+        std::fs::create_dir_all("target/bench").unwrap();
+        std::fs::write("target/bench/report-plan-db.md", &report).unwrap();
+        println!("written to target/bench/report-plan-db.md");
     }
     if !a.maintenance && !a.bom && !a.downloads_only {
         return;
