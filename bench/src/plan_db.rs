@@ -9,7 +9,7 @@
 //! `target/bench-plan/plan.db` (kept for the browser figures,
 //! `end2end/bench/plan_render.sh`); also on PostgreSQL when
 //! `DATABASE_URL=postgres://…` is set (a fresh database there, dropped
-//! afterwards).
+//! afterwards unless `PLAN_DB_KEEP` is set).
 
 use crate::plan_db_phases::{self as phases, Phases};
 use crate::plan_db_setup::{self as setup, scalar, Drag};
@@ -354,7 +354,9 @@ pub(crate) async fn section(admin_password: &str) -> String {
     if let Some(admin_url) = pg {
         if let Some((url, name)) = fresh_postgres(&admin_url).await {
             runs.push(run_on("PostgreSQL", &url, admin_password).await);
-            drop_postgres(&admin_url, &name).await;
+            if std::env::var("PLAN_DB_KEEP").is_err() {
+                drop_postgres(&admin_url, &name).await;
+            }
         }
     }
     let out = report(&runs);

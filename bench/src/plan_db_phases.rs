@@ -146,6 +146,7 @@ async fn read_plan(svc: &service::Services, offset: i32, now: i64) -> (Floor, Ve
     ] {
         sqlx::query(sql).fetch_all(&mut *tx).await.unwrap();
     }
+    let t = Instant::now();
     let jobs: Vec<JobRow> = sqlx::query_as(
         "SELECT j.id, j.work_centre_id, j.minutes, j.status, j.pinned, j.planned_start, \
          o.start_date, o.due_date, o.priority FROM jobs j \
@@ -165,6 +166,12 @@ async fn read_plan(svc: &service::Services, offset: i32, now: i64) -> (Floor, Ve
     .await
     .unwrap();
     drop(tx);
+    if t.elapsed().as_millis() > 1000 {
+        println!(
+            "  slow re-plan read: {} ms for the open jobs and their order",
+            t.elapsed().as_millis()
+        );
+    }
     let centres = rows
         .into_iter()
         .map(|(id, slots, a, b, c, d, e, f, g, start)| Centre {
