@@ -212,3 +212,49 @@ test('a draft card dropped on Completed goes back to Draft and the toast says wh
   await board.open();
   await board.expectIn(id, 'draft');
 });
+
+test('a long column lists its first cards, counts them all and shows more on demand', async ({ page, request }) => {
+  // Enough TB-30 orders released (through the REST API) for Draft to pass one page of 50.
+  const login = await request.post('/api/v1/auth/login', { data: { username: 'planner', password: DEMO_PASSWORD } });
+  expect(login.status()).toBe(200);
+  const headers = { Authorization: `Bearer ${(await login.json()).token}` };
+  const draftTotal = async () => {
+    const res = await request.get('/api/v1/ppic/kanban?limit=1', { headers });
+    expect(res.status()).toBe(200);
+    return ((await res.json()).columns[0].total) as number;
+  };
+  for (let i = 0; i < 20 && (await draftTotal()) <= 60; i++) {
+    const made = await request.post('/api/v1/ppic/orders', {
+      headers,
+      data: { item: 'TB-30', variants: [{ variant: 'colour=pink;size=L', qty: '5' }], due_date: '2027-09-30' },
+    });
+    expect(made.status(), await made.text()).toBe(201);
+    const id = (await made.json()).order.id;
+    const released = await request.post(`/api/v1/ppic/orders/${id}/release`, { headers });
+    expect(released.status(), await released.text()).toBe(200);
+  }
+  const total = await draftTotal();
+  expect(total).toBeGreaterThan(60);
+
+  await new LoginPage(page).signIn('planner', DEMO_PASSWORD, /\/orders/);
+  const board = new KanbanBoard(page);
+  await board.open();
+  const draft = board.column('draft');
+  await expect(board.count('draft')).toHaveText(String(total));
+  await expect(draft.getByTestId('kanban-card')).toHaveCount(50);
+  const more = draft.getByTestId('column-more');
+  await expect(more).toHaveText(`Show more (${total - 50} not listed)`);
+  await expect(page.getByTestId('board-summary')).toContainText(' job(s)');
+  await more.click();
+  await expect(draft.getByTestId('kanban-card')).toHaveCount(Math.min(total, 150));
+  await expect(board.count('draft')).toHaveText(String(total));
+  if (total <= 150) await expect(more).toHaveCount(0);
+  // The order filter offers the new orders though most of their cards are not listed.
+  await expect(page.getByTestId('filter-order').locator('option')).toHaveCount(await orderCount(request, headers) + 1);
+});
+
+/** Open orders (released or running): what the board's order filter offers. */
+async function orderCount(request: import('@playwright/test').APIRequestContext, headers: Record<string, string>) {
+  const res = await request.get('/api/v1/ppic/kanban?limit=1', { headers });
+  return ((await res.json()).orders as unknown[]).length;
+}

@@ -74,9 +74,10 @@ pub async fn promise_date(
 pub async fn fetch_kanban(
     work_centre: Option<String>,
     order: Option<i64>,
+    limit: Option<i64>,
 ) -> Result<KanbanBoard, AppError> {
     let (svc, user) = current_user().await?;
-    service::ppic::board(&svc, &user, work_centre.as_deref(), order, now())
+    service::ppic::board(&svc, &user, work_centre.as_deref(), order, limit, now())
         .await
         .map_err(fail)
 }

@@ -5,28 +5,38 @@
 //! card back and says why. Every planning event refetches the board, and
 //! the cards in flight stay where they were sent.
 
+#[path = "kanban_card.rs"]
+mod card;
 #[path = "kanban_drag.rs"]
 mod drag;
 
 use super::api::{drop_card, fetch_kanban, step_job};
-use super::shared::{loading, ppic_version, when_opt};
+use super::shared::{loading, ppic_version};
 use crate::call::{mutate, read};
+use card::{card, card_name, fingerprint};
 use domain::auth::CurrentUser;
 use domain::perm::{Action, Module};
 use domain::ppic::{
-    step_for_drop, JobView, KanbanBoard, KanbanMoveInput, TaskAction, TaskStatus, TaskStepInput,
+    step_for_drop, JobView, KanbanBoard, KanbanMoveInput, KanbanOrder, TaskAction, TaskStatus,
+    TaskStepInput, KANBAN_MAX_LIMIT, KANBAN_PAGE,
 };
 use domain::time::Millis;
 use domain::AppError;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 const MOVE_LABEL: &str = "Moving the card";
 const STEP_LABEL: &str = "Updating the job";
 
 type BoardResource = Resource<Result<KanbanBoard, AppError>>;
+
+/// One column as shown: its cards and how many jobs it holds in all.
+#[derive(Clone, PartialEq, Default)]
+struct Column {
+    cards: Vec<JobView>,
+    count: i64,
+}
 
 /// The board's state in the browser, shared by columns, cards and the drag code.
 #[derive(Clone, Copy)]
@@ -78,34 +88,63 @@ impl Board {
         self.moving.with_untracked(|m| m.contains_key(&id))
     }
 
-    /// One column's cards: the board as read, with the answers newer than
-    /// it and the moves in flight; in the server's order.
-    fn cards_in(self, board: &KanbanBoard, s: TaskStatus) -> Vec<JobView> {
-        let mut out: Vec<JobView> = self.moving.with(|moving| {
-            self.answered.with(|answered| {
-                board
+    /// What each column shows, in [`TaskStatus::ALL`]'s order: the board
+    /// as read, with the answers newer than it and the moves in flight, in
+    /// the server's order; each column's count moves with its cards. A card
+    /// this user moved stays in sight even where its new column lists only
+    /// its first page.
+    fn display(self, board: &KanbanBoard) -> Vec<Column> {
+        let at = |s: TaskStatus| TaskStatus::ALL.iter().position(|x| *x == s).unwrap_or(0);
+        let mut cols: Vec<Column> = TaskStatus::ALL
+            .iter()
+            .map(|s| Column {
+                cards: vec![],
+                count: board
                     .columns
                     .iter()
-                    .flat_map(|c| &c.jobs)
-                    .filter_map(|j| {
+                    .find(|c| c.status == *s)
+                    .map_or(0, |c| i64::from(c.total)),
+            })
+            .collect();
+        self.moving.with(|moving| {
+            self.answered.with(|answered| {
+                let mut seen = HashSet::new();
+                for col in &board.columns {
+                    for j in &col.jobs {
+                        seen.insert(j.id);
                         let j = match answered.get(&j.id) {
                             Some(a) if a.version > j.version => a,
                             _ => j,
                         };
-                        let at = moving.get(&j.id).copied().unwrap_or(j.status);
-                        (at == s).then(|| JobView {
-                            status: at,
+                        let to = moving.get(&j.id).copied().unwrap_or(j.status);
+                        if to != col.status {
+                            cols[at(col.status)].count -= 1;
+                            cols[at(to)].count += 1;
+                        }
+                        cols[at(to)].cards.push(JobView {
+                            status: to,
                             ..j.clone()
-                        })
-                    })
-                    .collect()
+                        });
+                    }
+                }
+                for (id, j) in answered.iter().filter(|(id, _)| !seen.contains(*id)) {
+                    let to = moving.get(id).copied().unwrap_or(j.status);
+                    cols[at(to)].cards.push(JobView {
+                        status: to,
+                        ..j.clone()
+                    });
+                }
             })
         });
-        out.sort_by_key(|j| (j.planned_start.unwrap_or(Millis::MAX), j.id));
-        if matches!(s, TaskStatus::Completed | TaskStatus::Cancelled) {
-            out.reverse();
+        for (s, col) in TaskStatus::ALL.iter().zip(&mut cols) {
+            col.cards
+                .sort_by_key(|j| (j.planned_start.unwrap_or(Millis::MAX), j.id));
+            if s.is_final() {
+                col.cards.reverse();
+            }
+            col.count = col.count.max(col.cards.len() as i64);
         }
-        out
+        cols
     }
 
     /// Forgets the answers the board has caught up with.
@@ -206,104 +245,61 @@ impl Board {
     }
 }
 
-/// How a card is named to people: `MO-0007 20. Sew`.
-fn card_name(j: &JobView) -> String {
-    format!("{} {}. {}", j.mo_number, j.seq, j.name)
-}
-
-/// What a rendered card shows: a change re-renders it.
-fn fingerprint(j: &JobView) -> String {
-    format!(
-        "{}:{}:{}:{:?}:{:?}:{}:{}:{}:{}",
-        j.id,
-        j.version,
-        j.status.as_str(),
-        j.planned_start,
-        j.planned_end,
-        j.late,
-        j.pinned,
-        j.good,
-        j.scrap
-    )
-}
-
-/// `08 Dec 2026, 07:30–11:00`, or both ends in full across days.
-fn planned(start: Option<Millis>, end: Option<Millis>) -> String {
-    if start.is_none() && end.is_none() {
-        return "Not planned yet".into();
-    }
-    let (s, e) = (when_opt(start), when_opt(end));
-    match (s.split_once(", "), e.split_once(", ")) {
-        (Some((d1, _)), Some((d2, t2))) if d1 == d2 => format!("{s}–{t2}"),
-        _ => format!("{s} – {e}"),
-    }
-}
-
-/// The filters' choices, learnt from every board read (so a filtered
-/// board still offers the others).
-#[derive(Default, Clone, PartialEq)]
-struct Known {
-    centres: BTreeSet<String>,
-    orders: BTreeMap<i64, String>,
-}
-
-impl Known {
-    fn learn(&mut self, board: &KanbanBoard) {
-        for j in board.columns.iter().flat_map(|c| &c.jobs) {
-            if !self.centres.contains(&j.work_centre) {
-                self.centres.insert(j.work_centre.clone());
-            }
-            self.orders
-                .entry(j.mo_id)
-                .or_insert_with(|| j.mo_number.clone());
-        }
-    }
-}
-
 #[component]
 pub fn KanbanPage() -> impl IntoView {
     let user = expect_context::<CurrentUser>();
     let b = Board::new(&user);
     let wc = RwSignal::new(String::new());
     let order = RwSignal::new(String::new());
+    // Cards listed per column; "Show more" raises it.
+    let limit = RwSignal::new(KANBAN_PAGE);
     let version = ppic_version();
     let board: BoardResource = Resource::new(
-        move || (version.get(), wc.get(), order.get()),
-        |(_, wc, order)| {
+        move || (version.get(), wc.get(), order.get(), limit.get()),
+        |(_, wc, order, limit)| {
             let wc = Some(wc).filter(|s| !s.is_empty());
             let order = order.parse::<i64>().ok();
-            read("Loading the board", move || fetch_kanban(wc.clone(), order))
+            read("Loading the board", move || {
+                fetch_kanban(wc.clone(), order, Some(i64::from(limit)))
+            })
         },
     );
-    let known = RwSignal::new(Known::default());
     Effect::new(move |_| {
         board.with(|r| {
             if let Some(Ok(k)) = r {
-                let mut next = known.get_untracked();
-                next.learn(k);
-                if next != known.get_untracked() {
-                    known.set(next);
-                }
                 b.caught_up(k);
             }
         })
     });
+    // A failed refetch (flaky Wi-Fi on the floor) keeps the last cards under its error.
+    let shown = Memo::new(move |last: Option<&Vec<Column>>| {
+        board.with(|r| match r {
+            Some(Ok(k)) => b.display(k),
+            _ => last.cloned().unwrap_or_default(),
+        })
+    });
+    let choices = Memo::new(move |last: Option<&(Vec<String>, Vec<KanbanOrder>)>| {
+        board.with(|r| match r {
+            Some(Ok(k)) => (k.work_centres.clone(), k.orders.clone()),
+            _ => last.cloned().unwrap_or_default(),
+        })
+    });
+    let summary = Memo::new(move |last: Option<&String>| {
+        board.with(|r| match r {
+            Some(Ok(k)) => summary(k),
+            _ => last.cloned().unwrap_or_default(),
+        })
+    });
     drag::listen(b);
-    let centres = move || known.with(|k| k.centres.iter().cloned().collect::<Vec<_>>());
-    let orders = move || {
-        let mut v: Vec<(i64, String)> =
-            known.with(|k| k.orders.iter().map(|(i, n)| (*i, n.clone())).collect());
-        v.sort_by(|a, b| a.1.cmp(&b.1));
-        v
-    };
+    let centres = move || choices.with(|c| c.0.clone());
+    let orders = move || choices.with(|c| c.1.clone());
     let filtered = move || !wc.get().is_empty() || !order.get().is_empty();
+    let more = move || limit.update(|l| *l = (*l + 2 * KANBAN_PAGE).min(KANBAN_MAX_LIMIT));
     view! {
         <section class="page kanban-page" class:kanban-dragging=move || b.drag.dragged().is_some()>
             <header class="page-head">
                 <h1>"Kanban"</h1>
-                <Transition fallback=|| ()>
-                    <p class="muted" data-testid="board-summary">{move || board.with(|r| summary(r.as_ref().and_then(|r| r.as_ref().ok())))}</p>
-                </Transition>
+                <p class="muted" data-testid="board-summary">{move || summary.get()}</p>
             </header>
             <div class="filters kanban-filters">
                 <label>"Work centre"
@@ -317,8 +313,8 @@ pub fn KanbanPage() -> impl IntoView {
                 <label>"Order"
                     <select data-testid="filter-order" bind:value=order>
                         <option value="">"All orders"</option>
-                        <For each=orders key=|o| o.0 let:o>
-                            <option value=o.0.to_string()>{o.1.clone()}</option>
+                        <For each=orders key=|o| o.id let:o>
+                            <option value=o.id.to_string()>{o.number.clone()}</option>
                         </For>
                     </select>
                 </label>
@@ -337,7 +333,7 @@ pub fn KanbanPage() -> impl IntoView {
                     _ => None,
                 })}
                 <div class="kanban-board" data-testid="kanban-board" node_ref=b.drag.strip>
-                    {TaskStatus::ALL.into_iter().map(|s| column(b, board, s)).collect_view()}
+                    {TaskStatus::ALL.into_iter().enumerate().map(|(i, s)| column(b, shown, i, s, limit, more)).collect_view()}
                 </div>
             </Transition>
             {drag::ghost(b)}
@@ -345,29 +341,39 @@ pub fn KanbanPage() -> impl IntoView {
     }
 }
 
-fn summary(board: Option<&KanbanBoard>) -> String {
-    let Some(board) = board else {
-        return String::new();
-    };
-    let jobs: Vec<&JobView> = board.columns.iter().flat_map(|c| &c.jobs).collect();
-    let late = jobs
-        .iter()
-        .filter(|j| j.late && !j.status.is_final())
-        .count();
-    format!("{} job(s) · {late} late", jobs.len())
+fn summary(board: &KanbanBoard) -> String {
+    let (jobs, late) = board.columns.iter().fold((0, 0), |(n, l), c| {
+        (
+            n + c.total,
+            l + if c.status.is_final() { 0 } else { c.late },
+        )
+    });
+    format!("{jobs} job(s) · {late} late")
 }
 
-fn column(b: Board, board: BoardResource, s: TaskStatus) -> impl IntoView {
-    // A failed refetch (flaky Wi-Fi on the floor) keeps the last cards under its error.
-    let cards = Memo::new(move |last: Option<&Vec<JobView>>| {
-        board.with(|r| match r {
-            Some(Ok(k)) => b.cards_in(k, s),
-            _ => last.cloned().unwrap_or_default(),
-        })
-    });
+fn column(
+    b: Board,
+    shown: Memo<Vec<Column>>,
+    i: usize,
+    s: TaskStatus,
+    limit: RwSignal<u32>,
+    more: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let cards = Memo::new(move |_| shown.with(|c| c.get(i).cloned().unwrap_or_default()));
+    let count = move || cards.with(|c| c.count);
     let head = format!("kcol-{}", s.as_str());
     let labelled_by = head.clone();
     let over = move || b.drag.target() == Some(s) && b.drag.source() != Some(s);
+    // More to list: the column holds more than it lists, and may list more.
+    let hidden = move || {
+        let listed = cards.with(|c| c.cards.len() as i64);
+        let cap = if s.is_final() {
+            0
+        } else {
+            i64::from(KANBAN_MAX_LIMIT)
+        };
+        (count() > listed && listed < cap && i64::from(limit.get()) < cap).then(|| count() - listed)
+    };
     view! {
         <section class=format!("kcol kcol-{}", s.as_str()) data-testid="kanban-column" data-status=s.as_str()
             data-drop="" aria-labelledby=labelled_by
@@ -376,106 +382,24 @@ fn column(b: Board, board: BoardResource, s: TaskStatus) -> impl IntoView {
             class:drop-no=move || over() && b.drag.source().is_some_and(|from| !b.may_drop(from, s))>
             <h2 id=head class="kcol-head">
                 <span>{s.label()}</span>
-                <span class="kcount" data-testid="column-count">{move || cards.with(Vec::len)}</span>
+                <span class="kcount" data-testid="column-count">{count}</span>
             </h2>
             <ul class="kcards">
-                <For each=move || cards.get() key=fingerprint let:job>
+                <For each=move || cards.with(|c| c.cards.clone()) key=fingerprint let:job>
                     {card(b, job)}
                 </For>
             </ul>
-            <Show when=move || cards.with(Vec::is_empty)>
+            <Show when=move || cards.with(|c| c.cards.is_empty())>
                 <p class="kempty">"No jobs"</p>
             </Show>
+            {move || hidden().map(|n| view! {
+                <button type="button" class="btn small kmore" data-testid="column-more" on:click=move |_| more()>
+                    {format!("Show more ({n} not listed)")}
+                </button>
+            })}
+            {move || (s.is_final() && count() > cards.with(|c| c.cards.len() as i64)).then(|| view! {
+                <p class="kempty" data-testid="column-recent">"The most recent only"</p>
+            })}
         </section>
-    }
-}
-
-fn card(b: Board, job: JobView) -> impl IntoView {
-    let id = job.id;
-    let status = job.status;
-    let name = card_name(&job);
-    let node = NodeRef::<leptos::html::Li>::new();
-    // A card re-rendered (moved, answered, refetched) while it had the focus takes it back.
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        if let Some(el) = node.get() {
-            if b.follow.get_untracked() == Some(id) {
-                drag::focus(&el, b.drag.reveal.get_value() == Some(id));
-            }
-        }
-    });
-    let moving = move || b.moving.with(|m| m.contains_key(&id));
-    let steps: Vec<TaskAction> = status
-        .allowed()
-        .iter()
-        .copied()
-        .filter(|a| b.can(a.permission()))
-        .collect();
-    let handle = (!status.is_final() && (b.can_update || b.can_approve)).then(|| {
-        let j = job.clone();
-        view! {
-            <span class="khandle" data-testid="card-handle" aria-hidden="true" title="Drag to another column"
-                on:pointerdown=move |ev| drag::press(b, &ev, &j)>"⠿"</span>
-        }
-    });
-    let key_job = job.clone();
-    let mo_number = job.mo_number.clone();
-    view! {
-        <li class="kcard" class:kcard-late=job.late node_ref=node tabindex="0"
-            data-testid="kanban-card" data-id=id data-status=status.as_str()
-            aria-label=format!("{name}, {}, {}", job.work_centre, status.label())
-            aria-describedby="kanban-help"
-            aria-busy=move || moving().then_some("true")
-            class:moving=moving
-            class:dragging=move || b.drag.dragged() == Some(id)
-            class:lifted=move || b.drag.lift.with(|l| l.as_ref().is_some_and(|l| l.job.id == id))
-            class:refused=move || b.refused.with(|r| r.contains_key(&id))
-            on:focus=move |_| b.follow.set(Some(id))
-            on:blur=move |ev: leptos::ev::FocusEvent| {
-                // Focus gone elsewhere (not the card re-rendered away).
-                if ev.related_target().is_some() {
-                    if b.follow.get_untracked() == Some(id) {
-                        b.follow.set(None);
-                    }
-                    drag::blurred(b, id);
-                }
-            }
-            on:keydown=move |ev| drag::card_key(b, &ev, &key_job)>
-            <div class="kcard-top">
-                <A href=format!("/ppic/orders/{}", job.mo_id) attr:class="kcard-mo" attr:data-testid="card-order">{mo_number}</A>
-                {job.late.then(|| view! { <span class="badge klate" data-testid="card-late">"late"</span> })}
-                {job.pinned.then(|| view! { <span class="badge kpin" data-testid="card-pinned" title="Pinned: the planner fixed its time">"pinned"</span> })}
-                {handle}
-            </div>
-            <div class="kcard-op" data-testid="card-op">{format!("{}. {}", job.seq, job.name)}</div>
-            <div class="kcard-meta">
-                <span data-testid="card-item">{job.item.clone()}</span>
-                " · "
-                <span class="kwc" data-testid="card-wc">{job.work_centre.clone()}</span>
-            </div>
-            <div class="kcard-qty" data-testid="card-qty">
-                {format!("Qty {} · good {} · scrap {}", job.qty, job.good, job.scrap)}
-            </div>
-            <div class="kcard-when" data-testid="card-when">{planned(job.planned_start, job.planned_end)}</div>
-            {move || b.refused.with(|r| r.get(&id).cloned()).map(|why| view! {
-                <p class="kcard-refused" data-testid="card-refused">{why}</p>
-            })}
-            {(!steps.is_empty()).then(|| view! {
-                <div class="kcard-steps" role="group" aria-label=format!("Steps for {name}")>
-                    {steps.into_iter().map(|a| {
-                        let j = job.clone();
-                        let to = a.apply(status).ok();
-                        let cls = if a == TaskAction::Cancel { "btn small danger" } else { "btn small" };
-                        view! {
-                            <button type="button" class=cls data-testid=format!("step-{}", a.as_str())
-                                disabled=moving
-                                on:click=move |_| if let Some(to) = to { b.commit(j.clone(), to, Some(a)) }>
-                                {a.label()}
-                            </button>
-                        }
-                    }).collect_view()}
-                </div>
-            })}
-        </li>
     }
 }

@@ -7,20 +7,66 @@ use super::wire::JobView;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 
-/// One column: the jobs in one state.
+/// Cards listed per column unless the reader asks for more: a plant has
+/// thousands of waiting jobs, a person reads the first few dozen.
+pub const KANBAN_PAGE: u32 = 50;
+/// The most cards listed per column in one read.
+pub const KANBAN_MAX_LIMIT: u32 = 1000;
+/// Finished and cancelled cards listed at most, the most recent first.
+pub const KANBAN_DONE_SHOWN: u32 = 50;
+
+/// One column: the jobs in one state, the first `limit` of them listed
+/// (by planned start; the most recent first in the final columns).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KanbanColumn {
     pub status: TaskStatus,
     pub label: String,
     pub jobs: Vec<JobView>,
+    /// The jobs in this state on the (filtered) board, listed or not.
+    pub total: u32,
+    /// Of those, the ones planned to end after their order is due.
+    pub late: u32,
 }
 
-/// The board, its columns in the order a job moves through them.
+/// An order the board can be filtered by.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KanbanOrder {
+    pub id: i64,
+    pub number: String,
+}
+
+/// The board, its columns in the order a job moves through them, with the
+/// filters' choices (every work centre and open order with a job on the
+/// unfiltered board).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KanbanBoard {
     pub columns: Vec<KanbanColumn>,
+    pub work_centres: Vec<String>,
+    pub orders: Vec<KanbanOrder>,
+}
+
+/// How many cards a column lists: `limit` as asked (1 to
+/// [`KANBAN_MAX_LIMIT`], default [`KANBAN_PAGE`]); the final columns at
+/// most [`KANBAN_DONE_SHOWN`].
+pub fn kanban_limit(limit: Option<i64>, status: TaskStatus) -> Result<usize, AppError> {
+    let limit = match limit {
+        None => KANBAN_PAGE,
+        Some(n) if (1..=i64::from(KANBAN_MAX_LIMIT)).contains(&n) => n as u32,
+        Some(_) => {
+            return Err(AppError::field(
+                "limit",
+                format!("must be 1 to {KANBAN_MAX_LIMIT}"),
+            ))
+        }
+    };
+    Ok(if status.is_final() {
+        limit.min(KANBAN_DONE_SHOWN)
+    } else {
+        limit
+    } as usize)
 }
 
 /// A card dropped in the column of `to`. `version` is the card's version
@@ -85,5 +131,18 @@ mod tests {
             panic!()
         };
         assert!(message.ends_with("nowhere"), "{message}");
+    }
+
+    #[test]
+    fn a_column_lists_a_page_unless_asked_and_the_final_ones_fifty() {
+        use TaskStatus::*;
+        assert_eq!(kanban_limit(None, Draft), Ok(50));
+        assert_eq!(kanban_limit(Some(400), Approved), Ok(400));
+        assert_eq!(kanban_limit(Some(400), Completed), Ok(50));
+        assert_eq!(kanban_limit(Some(1), Cancelled), Ok(1));
+        for bad in [0, -1, 1001] {
+            let e = kanban_limit(Some(bad), Draft).unwrap_err();
+            assert_eq!(e.field_error().map(|f| f.field.as_str()), Some("limit"));
+        }
     }
 }

@@ -374,11 +374,16 @@ struct KanbanQuery {
     /// Only this order's jobs and its child orders'.
     #[param(value_type = Option<i64>)]
     order: Option<String>,
+    /// Cards listed per column, 1 to 1000 (default 50; the finished and
+    /// cancelled columns list at most 50). Every column counts all its jobs.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000)]
+    limit: Option<String>,
 }
 
-/// The Kanban board: the jobs of released and running orders in a column
-/// per state (the last 50 finished and cancelled), each column by planned
-/// start.
+/// The Kanban board: the jobs of released, running and finished orders in
+/// a column per state, each column by planned start (the final ones the
+/// most recent first), with its total and late counts, and the filters'
+/// choices.
 #[utoipa::path(
     get,
     path = "/ppic/kanban",
@@ -398,9 +403,17 @@ async fn kanban(
     Query(q): Query<KanbanQuery>,
 ) -> ApiResult<Json<KanbanBoard>> {
     let order = int_param("order", &q.order)?;
-    Ok(Json(
-        service::ppic::board(&s.svc, &user, q.work_centre.as_deref(), order, now_ms()).await?,
-    ))
+    let limit = int_param("limit", &q.limit)?;
+    let board = service::ppic::board(
+        &s.svc,
+        &user,
+        q.work_centre.as_deref(),
+        order,
+        limit,
+        now_ms(),
+    )
+    .await?;
+    Ok(Json(board))
 }
 
 /// Drop a card in another column: the one step that leads there (with its

@@ -61,8 +61,48 @@ on_both!(the_board_its_filters_and_drops, |app: TestApp| async move {
         ]
     );
     assert_eq!(column(&board, "draft").len(), 4);
+    let draft = &board["columns"][0];
+    assert_eq!(
+        (draft["total"].as_i64(), draft["late"].as_i64()),
+        (Some(4), Some(0))
+    );
+    assert_eq!(
+        board["work_centres"],
+        json!(["WC-CUT", "WC-SEW"]),
+        "{board}"
+    );
+    assert_eq!(
+        board["orders"].as_array().unwrap().len(),
+        4,
+        "two toys, each with its child"
+    );
+    // A column lists its first `limit` cards by planned start, and counts them all.
+    let (_, page) = json(planner.get("/api/v1/ppic/kanban?limit=3").await).await;
+    let listed: Vec<i64> = column(&page, "draft")
+        .iter()
+        .map(|j| j["id"].as_i64().unwrap())
+        .collect();
+    let all: Vec<i64> = column(&board, "draft")
+        .iter()
+        .map(|j| j["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(listed, all[..3]);
+    assert_eq!(page["columns"][0]["total"], 4);
+    for bad in ["0", "1001", "x"] {
+        let (s, v) = json(
+            planner
+                .get(&format!("/api/v1/ppic/kanban?limit={bad}"))
+                .await,
+        )
+        .await;
+        assert_eq!((s, v["field"].as_str()), (422, Some("limit")), "{bad}");
+    }
     let (_, cut) = json(planner.get("/api/v1/ppic/kanban?work_centre=WC-CUT").await).await;
     assert_eq!(column(&cut, "draft").len(), 2);
+    assert_eq!(
+        cut["work_centres"], board["work_centres"],
+        "the choices stay whole"
+    );
     assert!(column(&cut, "draft")
         .iter()
         .all(|j| j["work_centre"] == "WC-CUT"));

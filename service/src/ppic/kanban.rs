@@ -12,21 +12,24 @@ use domain::auth::CurrentUser;
 use domain::master::Code;
 use domain::perm::{Action, Module};
 use domain::ppic::{
-    step_for_drop, JobView, KanbanBoard, KanbanColumn, KanbanMoveInput, TaskStatus, TaskStepInput,
+    kanban_limit, step_for_drop, JobView, KanbanBoard, KanbanColumn, KanbanMoveInput, KanbanOrder,
+    TaskStatus, TaskStepInput,
 };
 use domain::AppError;
 
-/// Finished and cancelled cards shown, the most recent first.
-pub const DONE_SHOWN: usize = 50;
-
+/// The board: every job of released, running and finished orders matching
+/// the filters is counted; each column lists its first `limit` (see
+/// [`kanban_limit`]).
 pub async fn board(
     svc: &Services,
     user: &CurrentUser,
     work_centre: Option<&str>,
     order: Option<i64>,
+    limit: Option<i64>,
     now: i64,
 ) -> Result<KanbanBoard> {
     user.require(Module::Ppic, Action::View)?;
+    kanban_limit(limit, TaskStatus::Draft)?;
     let mut c = svc.db.read.acquire().await.ctx("acquire connection")?;
     let wc = match work_centre.map(str::trim).filter(|s| !s.is_empty()) {
         None => 0,
@@ -46,35 +49,63 @@ pub async fn board(
     }
     let jobs = jobs_where(
         &mut c,
-        "o.status IN ('released', 'in_progress', 'completed') AND ($1 = 0 OR j.work_centre_id = $1) \
-         AND ($2 = 0 OR j.mo_id = $2 OR o.parent_id = $2)",
+        &format!("{ON_BOARD} AND ($1 = 0 OR j.work_centre_id = $1) AND ($2 = 0 OR j.mo_id = $2 OR o.parent_id = $2)"),
         &[wc, order],
         offset_now(svc.config.plant_time_zone, now),
     )
     .await?;
-    let mut columns: Vec<KanbanColumn> = TaskStatus::ALL
-        .iter()
-        .map(|s| KanbanColumn {
-            status: *s,
+    let mut columns = Vec::with_capacity(TaskStatus::ALL.len());
+    for s in TaskStatus::ALL {
+        columns.push(KanbanColumn {
+            status: s,
             label: s.label().to_string(),
             jobs: vec![],
-        })
-        .collect();
+            total: 0,
+            late: 0,
+        });
+    }
     for j in jobs {
         if let Some(col) = columns.iter_mut().find(|c| c.status == j.status) {
+            col.total += 1;
+            col.late += u32::from(j.late);
             col.jobs.push(j);
         }
     }
     for col in &mut columns {
         let key = |j: &JobView| (j.planned_start.unwrap_or(i64::MAX), j.id);
-        col.jobs.sort_by_key(key);
-        if matches!(col.status, TaskStatus::Completed | TaskStatus::Cancelled) {
+        col.jobs.sort_unstable_by_key(key);
+        if col.status.is_final() {
             col.jobs.reverse();
-            col.jobs.truncate(DONE_SHOWN);
         }
+        col.jobs.truncate(kanban_limit(limit, col.status)?);
     }
-    Ok(KanbanBoard { columns })
+    let work_centres = sqlx::query_scalar::<_, String>(&format!(
+        "SELECT DISTINCT w.code FROM jobs j JOIN manufacturing_orders o ON o.id = j.mo_id \
+         JOIN work_centres w ON w.id = j.work_centre_id WHERE {ON_BOARD} ORDER BY w.code"
+    ))
+    .fetch_all(&mut *c)
+    .await
+    .ctx("read board work centres")?;
+    let orders = sqlx::query_as::<_, (i64, String)>(
+        "SELECT id, number FROM manufacturing_orders \
+         WHERE status IN ('released', 'in_progress') OR id = $1 ORDER BY number",
+    )
+    .bind(order)
+    .fetch_all(&mut *c)
+    .await
+    .ctx("read board orders")?;
+    Ok(KanbanBoard {
+        columns,
+        work_centres,
+        orders: orders
+            .into_iter()
+            .map(|(id, number)| KanbanOrder { id, number })
+            .collect(),
+    })
 }
+
+/// The jobs a board shows (of orders `o`).
+const ON_BOARD: &str = "o.status IN ('released', 'in_progress', 'completed')";
 
 /// A card dropped in another column.
 pub async fn drop_card(
