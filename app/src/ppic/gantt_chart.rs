@@ -215,48 +215,87 @@ fn bar_view(st: ChartState, layout: &Layout, i: usize, j: &JobView) -> Option<im
         order_colour(j.mo_id)
     };
     let (x, y, w) = (b.x, b.y, b.w);
+    // One pointer and key handler on the drawing serves every bar (see
+    // `press_bar`): thousands of bars carry no closures of their own.
     Some(view! {
         <g class="gantt-bar" class:movable=can class:late=j.late class:pinned=j.pinned
             data-testid="gantt-bar" data-id=id data-status=j.status.as_str() data-late=j.late.to_string()
             data-lane=j.work_centre.clone() data-start=j.planned_start.map(format_iso)
-            tabindex="0" role="button" aria-label=aria
-            class:selected=move || st.selected.get() == Some(id)
-            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                if ev.key() == "Enter" || ev.key() == " " {
-                    ev.prevent_default();
-                    st.selected.set(Some(id));
-                }
-            }
-            on:pointerdown=move |ev: leptos::ev::PointerEvent| {
-                if ev.button() != 0 {
-                    return;
-                }
-                if !can || st.drag.get_untracked().is_some_and(|d| d.pending) {
-                    st.selected.set(Some(id));
-                    return;
-                }
-                #[cfg(feature = "hydrate")]
-                {
-                    use wasm_bindgen::JsCast;
-                    if let Some(el) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
-                        let _ = el.set_pointer_capture(ev.pointer_id());
-                    }
-                }
-                ev.prevent_default();
-                st.drag.set(Some(Drag {
-                    id,
-                    x0: ev.client_x() as f64,
-                    y0: ev.client_y() as f64,
-                    dx: 0.0,
-                    dy: 0.0,
-                    pending: false,
-                }));
-            }>
+            tabindex="0" role="button" aria-label=aria>
             {svg_title(title)}
             <rect x=x y=y width=w height=BAR_H rx="3" fill=fill />
             {text.map(|t| view! { <text x=x + 4.0 y=y + 14.0 class="bar-label">{t}</text> })}
             {j.pinned.then(|| view! { <circle cx=x + w - 5.0 cy=y + 5.0 r="3" class="pin" /> })}
         </g>
+    })
+}
+
+/// The bar an event happened on: its job's id, from the nearest
+/// `data-testid="gantt-bar"` element around the event's target.
+fn bar_of(ev: &leptos::ev::Event) -> Option<i64> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let el = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+        el.closest("[data-testid=\"gantt-bar\"]")
+            .ok()??
+            .get_attribute("data-id")?
+            .parse()
+            .ok()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ev;
+        None
+    }
+}
+
+/// A press on a bar: selects it, and starts a drag when it may move.
+fn press_bar(st: ChartState, ev: &leptos::ev::PointerEvent) {
+    if ev.button() != 0 {
+        return;
+    }
+    let Some(id) = bar_of(ev) else {
+        return;
+    };
+    let can = st.can_move
+        && st
+            .view
+            .with_untracked(|v| v.bars.iter().any(|b| b.id == id && b.status.is_movable()));
+    if !can || st.drag.get_untracked().is_some_and(|d| d.pending) {
+        st.selected.set(Some(id));
+        return;
+    }
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("[data-testid=\"gantt-bar\"]").ok().flatten())
+        {
+            let _ = el.set_pointer_capture(ev.pointer_id());
+        }
+    }
+    ev.prevent_default();
+    st.drag.set(Some(Drag {
+        id,
+        x0: ev.client_x() as f64,
+        y0: ev.client_y() as f64,
+        dx: 0.0,
+        dy: 0.0,
+        pending: false,
+    }));
+}
+
+/// The selected bar's outline, drawn over the chart.
+fn selection(st: ChartState, layout: &Layout) -> Option<impl IntoView> {
+    let id = st.selected.get()?;
+    let i = st.view.with(|v| v.bars.iter().position(|b| b.id == id))?;
+    let b = layout.bar(i)?;
+    Some(view! {
+        <rect class="bar-selected" data-testid="gantt-selected" data-id=id
+            x=b.x - 2.0 y=b.y - 2.0 width=b.w + 4.0 height=BAR_H + 4.0 rx="4" />
     })
 }
 
@@ -377,6 +416,15 @@ pub fn chart(st: ChartState) -> impl IntoView {
                             data-from=l.from data-px-per-ms=l.px_per_ms
                             data-offset=st.view.with(|v| v.utc_offset_minutes)
                             role="group" aria-label="Gantt chart of the plan"
+                            on:pointerdown=move |ev| press_bar(st, &ev)
+                            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                                if ev.key() == "Enter" || ev.key() == " " {
+                                    if let Some(id) = bar_of(&ev) {
+                                        ev.prevent_default();
+                                        st.selected.set(Some(id));
+                                    }
+                                }
+                            }
                             on:pointermove=on_move on:pointerup=on_up on:pointercancel=on_cancel
                             on:lostpointercapture=move |_| {
                                 if st.drag.get_untracked().is_some_and(|d| !d.pending) {
@@ -406,6 +454,7 @@ pub fn chart(st: ChartState) -> impl IntoView {
                             {st.view.with(|v| arrows(l, v))}
                             {st.view.with(|v| v.bars.iter().enumerate().filter_map(|(i, j)| bar_view(st, l, i, j)).collect_view())}
                             {now_x.map(|x| view! { <line class="today" data-testid="gantt-today" x1=x x2=x y1="0" y2=h /> })}
+                            {move || layout.with(|l| selection(st, l))}
                             {move || layout.with(|l| ghost(st, l))}
                         </svg>
                     }
