@@ -16,5 +16,6 @@ pub mod ppic;
 pub mod registry;
 pub mod safe_path;
 pub mod time;
+pub mod whatsapp;
 
 pub use error::{AppError, FieldError, UnknownValue};

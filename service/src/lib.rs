@@ -22,6 +22,7 @@ pub mod rows;
 pub mod seed;
 mod seed_master;
 mod seed_plan;
+pub mod whatsapp;
 
 pub use config::{AuthLimits, Config};
 pub use db::Db;

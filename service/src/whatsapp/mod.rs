@@ -1,0 +1,5 @@
+//! The WhatsApp channel: webhook deliveries checked and stored, processed
+//! after, flows run with the linked user's permissions, the outbound queue.
+
+pub mod parse;
+pub mod signature;
