@@ -54,6 +54,9 @@ pub enum AppError {
     NotFound { what: String },
     #[error("{message}")]
     Conflict { message: String },
+    /// A file (or body) over its limit.
+    #[error("the file is larger than {max_bytes} bytes")]
+    TooLarge { max_bytes: u64 },
     #[error("too many attempts; wait {retry_after_s} s and try again")]
     RateLimited { retry_after_s: u64 },
     #[error("the server is busy or its database is unavailable")]
@@ -90,6 +93,7 @@ impl AppError {
             AppError::Forbidden { .. } => 403,
             AppError::NotFound { .. } => 404,
             AppError::Conflict { .. } => 409,
+            AppError::TooLarge { .. } => 413,
             AppError::RateLimited { .. } => 429,
             AppError::Unavailable => 503,
             AppError::Internal => 500,
@@ -106,6 +110,7 @@ impl AppError {
             AppError::Forbidden { .. } => "forbidden",
             AppError::NotFound { .. } => "not_found",
             AppError::Conflict { .. } => "conflict",
+            AppError::TooLarge { .. } => "too_large",
             AppError::RateLimited { .. } => "rate_limited",
             AppError::Unavailable => "unavailable",
             AppError::Internal => "internal",
@@ -124,6 +129,10 @@ impl AppError {
             ),
             AppError::NotFound { what } => format!("{what} was not found. It may have been removed; reload the page."),
             AppError::Conflict { message } => format!("{message}. Reload to see the latest state."),
+            AppError::TooLarge { max_bytes } => format!(
+                "The file is larger than {} MB. Send a smaller one.",
+                max_bytes / (1024 * 1024)
+            ),
             AppError::RateLimited { retry_after_s } => {
                 format!("Too many attempts. Wait {retry_after_s} seconds and try again.")
             }
@@ -205,6 +214,7 @@ mod tests {
             403
         );
         assert_eq!(AppError::conflict("x").code(), "conflict");
+        assert_eq!(AppError::TooLarge { max_bytes: 1 }.status(), 413);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod events;
 pub mod import;
 pub mod maintenance;
 pub mod master;
+pub mod media;
 pub mod orders;
 pub mod perm;
 pub mod ppic;

@@ -7,6 +7,7 @@
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use ipnet::IpNet;
+use service::config::{Secret, WhatsappConfig};
 use service::Config;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -76,6 +77,15 @@ pub struct Cli {
     /// How long the event log keeps events for reconnecting browsers, in hours [default: 168].
     #[arg(long, env = "SHOPFLOOR_EVENT_RETENTION_HOURS")]
     pub event_retention_hours: Option<u64>,
+    /// WhatsApp (Meta Cloud API): the token Meta's webhook verification must present.
+    #[arg(long, env = "SHOPFLOOR_WHATSAPP_VERIFY_TOKEN", hide_env_values = true)]
+    pub whatsapp_verify_token: Option<String>,
+    /// WhatsApp (Meta Cloud API): the app secret that signs webhook deliveries (X-Hub-Signature-256). With neither this nor the Twilio token the channel is off.
+    #[arg(long, env = "SHOPFLOOR_WHATSAPP_APP_SECRET", hide_env_values = true)]
+    pub whatsapp_app_secret: Option<String>,
+    /// WhatsApp (Twilio): the auth token that signs webhook deliveries (X-Twilio-Signature) over public_url + /api/v1/whatsapp/webhook.
+    #[arg(long, env = "SHOPFLOOR_TWILIO_AUTH_TOKEN", hide_env_values = true)]
+    pub twilio_auth_token: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -293,6 +303,20 @@ impl Cli {
             .clamp(1, 24 * 365) as i64,
             auth_limits: d.auth_limits.clone(),
             demo_plan: d.demo_plan,
+            whatsapp: WhatsappConfig {
+                verify_token: secret(
+                    text(&self.whatsapp_verify_token, "whatsapp_verify_token"),
+                    "whatsapp_verify_token",
+                )?,
+                app_secret: secret(
+                    text(&self.whatsapp_app_secret, "whatsapp_app_secret"),
+                    "whatsapp_app_secret",
+                )?,
+                twilio_auth_token: secret(
+                    text(&self.twilio_auth_token, "twilio_auth_token"),
+                    "twilio_auth_token",
+                )?,
+            },
         };
         let http = HttpConfig {
             bind,
@@ -308,6 +332,16 @@ impl Cli {
             admin_password: text(&self.admin_password, "admin_password").unwrap_or_default(),
             demo: switch(self.demo, "demo")?,
         })
+    }
+}
+
+/// A secret setting: unset or empty is none; a set one must be long enough
+/// not to be guessed (16 characters), and is never logged.
+fn secret(v: Option<String>, name: &str) -> Result<Option<Secret>, String> {
+    match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) if s.len() < 16 => Err(format!("{name}: must be at least 16 characters")),
+        Some(s) => Ok(Some(Secret::new(s))),
     }
 }
 
@@ -403,9 +437,32 @@ mod tests {
                 },
                 "metrics_token",
             ),
+            (
+                Cli {
+                    whatsapp_app_secret: Some("short".into()),
+                    ..Default::default()
+                },
+                "whatsapp_app_secret",
+            ),
         ] {
             assert!(cli.resolve().unwrap_err().starts_with(name), "{name}");
         }
+    }
+
+    #[test]
+    fn whatsapp_is_off_until_a_provider_secret_is_set_and_secrets_never_print() {
+        let off = Cli::default().resolve().unwrap();
+        assert!(!off.service.whatsapp.is_on());
+        let on = Cli {
+            twilio_auth_token: Some("twilio-token-0123456789".into()),
+            whatsapp_app_secret: Some(" ".into()),
+            ..Default::default()
+        }
+        .resolve()
+        .unwrap();
+        assert!(on.service.whatsapp.is_on());
+        assert!(on.service.whatsapp.app_secret.is_none(), "blank is unset");
+        assert!(!format!("{on:?}").contains("twilio-token-0123456789"));
     }
 
     #[test]

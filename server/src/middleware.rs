@@ -110,8 +110,9 @@ async fn security_headers(hsts: bool, mut req: Request, next: Next) -> Response 
          img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; \
          object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     );
+    // A handler's own, stricter policy stays (served files: `sandbox`).
     if let Ok(v) = HeaderValue::from_str(&csp) {
-        h.insert(header::CONTENT_SECURITY_POLICY, v);
+        h.entry(header::CONTENT_SECURITY_POLICY).or_insert(v);
     }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -132,8 +133,11 @@ async fn security_headers(hsts: bool, mut req: Request, next: Next) -> Response 
             HeaderValue::from_static("max-age=31536000"),
         );
     }
+    // A handler that says how its answer may be kept (media files:
+    // `private`, as an id's bytes never change) is taken at its word.
     if !cacheable {
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        h.entry(header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static("no-store"));
     }
     res
 }

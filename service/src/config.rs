@@ -28,6 +28,47 @@ pub struct Config {
     /// With the demo plant, also seed BOMs and released manufacturing
     /// orders (off in tests, which build their own plans).
     pub demo_plan: bool,
+    pub whatsapp: WhatsappConfig,
+}
+
+/// A secret setting: its Debug never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+/// The WhatsApp channel's settings. With no provider's secret set the
+/// channel is off and its webhook answers 404.
+#[derive(Debug, Clone, Default)]
+pub struct WhatsappConfig {
+    /// What Meta's webhook verification (GET) must present as `hub.verify_token`.
+    pub verify_token: Option<Secret>,
+    /// Meta's app secret: `X-Hub-Signature-256` is its HMAC-SHA256 of the body.
+    pub app_secret: Option<Secret>,
+    /// Twilio's auth token: `X-Twilio-Signature` is its HMAC-SHA1 of the
+    /// public webhook URL and the posted fields.
+    pub twilio_auth_token: Option<Secret>,
+}
+
+impl WhatsappConfig {
+    /// Some provider can reach the webhook.
+    pub fn is_on(&self) -> bool {
+        self.app_secret.is_some() || self.twilio_auth_token.is_some()
+    }
 }
 
 /// How many sign-in and reset attempts are allowed in a window before the
@@ -87,6 +128,7 @@ impl Default for Config {
             event_retention_hours: 7 * 24,
             auth_limits: AuthLimits::default(),
             demo_plan: true,
+            whatsapp: WhatsappConfig::default(),
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod import;
 pub mod lease;
 pub mod maintenance;
 pub mod master;
+pub mod media;
 pub mod numbers;
 pub mod orders;
 pub mod ppic;

@@ -6,6 +6,7 @@
 pub mod engine;
 pub mod flow;
 pub mod inbound;
+pub mod matcher;
 pub mod texts;
 
 #[cfg(test)]

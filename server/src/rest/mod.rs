@@ -10,12 +10,14 @@ pub mod forms;
 pub mod import_export;
 pub mod maintenance;
 pub mod master;
+pub mod media;
 pub mod openapi;
 pub mod orders;
 pub mod ppic;
 pub mod ppic_analytics;
 pub mod ppic_gantt;
 pub mod warehouse;
+pub mod whatsapp;
 
 pub use extract::{int_param, JsonBody, OptionalJsonBody, Path, Query};
 
@@ -44,6 +46,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(ppic::routes())
         .merge(import_export::routes())
         .merge(events::routes())
+        .merge(media::routes())
+        .merge(whatsapp::routes())
         .merge(openapi::routes())
         .fallback(|| async { ApiError(AppError::not_found("API endpoint")) });
     OpenApiRouter::with_openapi(openapi::base()).nest("/api/v1", v1)

@@ -101,6 +101,8 @@ impl From<&ApiError> for ErrorBody {
         (name = "ppic", description = "Manufacturing orders: made by hand, released into jobs and child orders from their BOM, planned on the work centres' calendars"),
         (name = "import-export", description = "CSV import of items and BOMs: a dry run that writes nothing, a commit that writes all or nothing"),
         (name = "events", description = "The live event stream"),
+        (name = "media", description = "Photos (JPEG, PNG, WebP) and PDFs: kept by content type, with thumbnails"),
+        (name = "whatsapp", description = "The WhatsApp channel: the providers' webhook (Meta Cloud API, Twilio), signed by the provider"),
         (name = "meta", description = "This document"),
     )
 )]

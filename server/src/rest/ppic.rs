@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use domain::ppic::{
     BatchInput, JobView, KanbanBoard, KanbanMoveInput, MoDetail, MoInput, MoPage, MoStatus,
-    MoSummary, TaskAction, TaskStepInput,
+    MoSummary, ReleaseManyInput, ReleasedMany, TaskAction, TaskStepInput,
 };
 use serde::Deserialize;
 use service::now_ms;
@@ -27,6 +27,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list, create))
         .routes(routes!(detail))
         .routes(routes!(release))
+        .routes(routes!(release_many))
         .routes(routes!(from_sales_order))
         .routes(routes!(order_step))
         .routes(routes!(batch))
@@ -237,6 +238,37 @@ async fn release(
     let key = idempotency_key(&headers);
     Ok(Json(
         service::ppic::release(&s.svc, &user, id, key.as_deref(), now_ms()).await?,
+    ))
+}
+
+/// Release many draft orders at once (up to 2,000): each exploded as one
+/// release does, then the floor planned once. All or nothing: the first
+/// order that cannot be released is named (`order 12: …`) and nothing is
+/// written.
+#[utoipa::path(
+    post,
+    path = "/ppic/orders/release",
+    tag = "ppic",
+    request_body = ReleaseManyInput,
+    params(IdempotencyKey),
+    responses(
+        (status = 200, description = "The orders released, with their child orders", body = ReleasedMany),
+        SignedInJsonErrors,
+        (status = 403, description = "No APPROVE permission on ppic", body = ErrorBody),
+        (status = 409, description = "An order is not a draft or cannot be planned (named); nothing was released", body = ErrorBody),
+        (status = 422, description = "`orders` is empty, too long, names an order twice or one that does not exist", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+async fn release_many(
+    State(s): State<AppState>,
+    AuthUser(user): AuthUser,
+    headers: HeaderMap,
+    JsonBody(input): JsonBody<ReleaseManyInput>,
+) -> ApiResult<Json<ReleasedMany>> {
+    let key = idempotency_key(&headers);
+    Ok(Json(
+        service::ppic::release_many(&s.svc, &user, &input, key.as_deref(), now_ms()).await?,
     ))
 }
 

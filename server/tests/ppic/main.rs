@@ -18,4 +18,5 @@ mod kanban;
 mod maintenance_windows;
 mod orders;
 mod pins;
+mod release_many;
 mod tasks;

@@ -5,9 +5,11 @@ use crate::common::*;
 use crate::on_both;
 use domain::maintenance::{Kind, Priority, Status, TIMELINE_KINDS};
 use domain::master::ItemKind;
+use domain::media::{MediaKind, MediaSource, ThumbSize};
 use domain::orders::OrderStatus;
 use domain::perm::{Action, Module};
 use domain::ppic::{MoStatus, TaskAction, TaskStatus};
+use domain::whatsapp::inbound::Provider;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -93,8 +95,30 @@ on_both!(
                 cols[0].1, cols[1].1, cols[2].1
             )
         };
+        let mimes: Vec<&str> = MediaKind::ALL.iter().map(|k| k.as_str()).collect();
+        let media_sources: Vec<&str> = MediaSource::ALL.iter().map(|k| k.as_str()).collect();
+        let thumb_sizes: Vec<&str> = ThumbSize::ALL.iter().map(|k| k.as_str()).collect();
+        // A media row: an image 1 × 1, a PDF without sides; '\x00' is a
+        // one-byte BYTEA on PostgreSQL and a stand-in value on SQLite.
+        let media = |mime: &str, source: &str| {
+            format!(
+                "INSERT INTO media (sha256, mime, size_bytes, width, height, data, source, created_by, created_at) \
+                 VALUES ('{}', {mime}, 1, CASE WHEN {mime} = 'application/pdf' THEN NULL ELSE 1 END, \
+                 CASE WHEN {mime} = 'application/pdf' THEN NULL ELSE 1 END, '\\x00', {source}, (SELECT MIN(id) FROM users), 0)",
+                "a".repeat(64)
+            )
+        };
+        let media_pdf = media("'application/pdf'", "'upload'");
         let customer = "INSERT INTO customers (code, name, search_text, created_at, updated_at) VALUES ('CHECK', 'Check', 'check', 0, 0)";
+        let providers: Vec<&str> = Provider::ALL.iter().map(|p| p.as_str()).collect();
         let cases: Vec<Case> = vec![
+            (
+                "wa_deliveries.provider",
+                vec![],
+                "INSERT INTO wa_deliveries (provider, body, received_at) VALUES ($1, '', 0)".into(),
+                providers,
+                "msg91",
+            ),
             ("maintenance_requests.status", vec![], request("status"), statuses.clone(), "reopened"),
             ("maintenance_requests.priority", vec![], request("priority"), priorities.clone(), "urgent"),
             ("maintenance_requests.kind", vec![], request("kind"), kinds, "inspection"),
@@ -199,6 +223,16 @@ on_both!(
             ("job_moves.action", vec![mo, job], job_move("action"), task_actions, "release"),
             ("job_moves.from_status", vec![mo, job], job_move("from_status"), task_statuses.clone(), "done"),
             ("job_moves.to_status", vec![mo, job], job_move("to_status"), task_statuses, "Draft"),
+            ("media.mime", vec![], media("CAST($1 AS TEXT)", "'upload'"), mimes, "image/gif"),
+            ("media.source", vec![], media("'application/pdf'", "$1"), media_sources, "email"),
+            (
+                "media_thumbs.size",
+                vec![media_pdf.as_str()],
+                "INSERT INTO media_thumbs (media_id, size, width, height, data) VALUES \
+                 ((SELECT MAX(id) FROM media), $1, 1, 1, '\\x00')".into(),
+                thumb_sizes,
+                "huge",
+            ),
         ];
         for (column, setup, sql, allowed, unknown) in cases {
             for v in allowed {

@@ -17,6 +17,7 @@ mod plan;
 mod promise;
 mod read;
 mod release;
+mod release_many;
 mod rows;
 mod tasks;
 
@@ -32,4 +33,5 @@ pub(crate) use plan::{lock_plan, offset_now, replan};
 pub use promise::promise;
 pub use read::{get, list};
 pub use release::release;
+pub use release_many::release_many;
 pub use tasks::{batch, clock, step};

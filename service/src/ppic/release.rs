@@ -203,26 +203,24 @@ async fn insert_dep(tx: &mut Tx, job: i64, after: i64) -> Result<()> {
     Ok(())
 }
 
-pub async fn release(
-    svc: &Services,
-    user: &CurrentUser,
-    id: i64,
-    idem_key: Option<&str>,
-    now: i64,
-) -> Result<MoDetail> {
-    let step = MoAction::Release;
-    user.require(Module::Ppic, step.permission())?;
-    let tz = svc.config.plant_time_zone;
-    let offset = offset_now(tz, now);
-    // The explosions are read before the transaction (from the catalog
-    // cache); the order's status and version are checked inside it. An
-    // order that can no longer be released explodes nothing here: a retry
-    // gets its first answer from the idempotency record, anything else the
-    // transaction's refusal naming the status.
+/// An order read and exploded before its transaction (from the catalog
+/// cache): what releasing it will write.
+pub(super) struct Prepared {
+    pub id: i64,
+    bom_id: i64,
+    item: String,
+    /// None when the order was no longer a draft when read: the
+    /// transaction refuses it naming its status (or a retry gets its first
+    /// answer from the idempotency record).
+    plan: Option<OrderPlan>,
+}
+
+/// Reads order `id` and explodes its BOM for each of its variants.
+pub(super) async fn prepare(svc: &Services, id: i64) -> Result<Prepared> {
     let (bom_id, item, variants, releasable) = {
         let mut c = svc.db.read.acquire().await.ctx("acquire connection")?;
         let row = mo_row(&mut c, id).await?;
-        let releasable = step.apply(row.status).is_ok();
+        let releasable = MoAction::Release.apply(row.status).is_ok();
         let variants: Vec<(String, i64)> = sqlx::query_as(
             "SELECT variant_key, qty_millionths FROM mo_variants WHERE mo_id = $1 ORDER BY variant_key",
         )
@@ -254,6 +252,134 @@ pub async fn release(
     } else {
         None
     };
+    Ok(Prepared {
+        id,
+        bom_id,
+        item,
+        plan,
+    })
+}
+
+/// What releasing one order wrote: its number, status before and after,
+/// the child orders made.
+pub(super) struct Applied {
+    pub number: String,
+    /// The order's version after the step.
+    pub version: i64,
+    pub from: MoStatus,
+    pub to: MoStatus,
+    pub children: Vec<String>,
+}
+
+/// Releases a prepared order inside the caller's transaction (which holds
+/// the plan lock): the status step with its version check, the BOM frozen,
+/// jobs, materials and child orders written, the audit entry. The caller
+/// plans again and records the event.
+pub(super) async fn apply(
+    tx: &mut Tx,
+    p: &Prepared,
+    user: &CurrentUser,
+    now: i64,
+) -> Result<Applied> {
+    let id = p.id;
+    let row = mo_row(tx, id).await?;
+    let to = MoAction::Release.apply(row.status)?;
+    let changed = || {
+        AppError::conflict(format!(
+            "{} was changed by someone else at the same moment",
+            row.number
+        ))
+    };
+    if row.bom_id != Some(p.bom_id) {
+        return Err(changed().into());
+    }
+    let updated = sqlx::query(
+        "UPDATE manufacturing_orders SET status = $1, released_at = $2, updated_at = $2, \
+         version = version + 1 WHERE id = $3 AND version = $4",
+    )
+    .bind(to.as_str())
+    .bind(now)
+    .bind(id)
+    .bind(row.version)
+    .execute(&mut **tx)
+    .await
+    .ctx("release order")?
+    .rows_affected();
+    // Without a plan: draft when read in the transaction, not when
+    // prepared (no step leads back to draft); refused all the same.
+    let (1, Some(plan)) = (updated, &p.plan) else {
+        return Err(changed().into());
+    };
+    debug_assert_eq!(plan.item, p.item);
+    crate::bom::freeze(tx, p.bom_id, now).await?;
+    let codes = codes(tx, plan).await?;
+    let start = Date::parse("start_date", &row.start_date).map_err(|_| AppError::Internal)?;
+    let due = Date::parse("due_date", &row.due_date).map_err(|_| AppError::Internal)?;
+    let mut children = Vec::new();
+    write_plan(
+        tx,
+        &codes,
+        plan,
+        id,
+        (start, due, row.priority),
+        user.id,
+        now,
+        &mut children,
+    )
+    .await?;
+    audit(
+        tx,
+        Some(user.id),
+        "ppic.release",
+        "manufacturing_order",
+        &id.to_string(),
+        &format!(
+            "{}: {} → {}; child orders: {}",
+            row.number,
+            row.status.as_str(),
+            MoStatus::Released.as_str(),
+            if children.is_empty() {
+                "none".to_string()
+            } else {
+                children.join(", ")
+            }
+        ),
+        now,
+    )
+    .await?;
+    Ok(Applied {
+        number: row.number,
+        version: row.version + 1,
+        from: row.status,
+        to,
+        children,
+    })
+}
+
+/// The event of one release.
+pub(super) fn released_event(id: i64, a: &Applied, moved: usize, now: i64) -> NewEvent {
+    NewEvent::new(Module::Ppic, id, a.version, EventKind::Transitioned, now).with_payload(
+        serde_json::json!({
+            "transition": "release",
+            "from": a.from.as_str(),
+            "to": a.to.as_str(),
+            "child_orders": a.children,
+            "jobs_replanned": moved,
+        }),
+    )
+}
+
+pub async fn release(
+    svc: &Services,
+    user: &CurrentUser,
+    id: i64,
+    idem_key: Option<&str>,
+    now: i64,
+) -> Result<MoDetail> {
+    user.require(Module::Ppic, MoAction::Release.permission())?;
+    let tz = svc.config.plant_time_zone;
+    let offset = offset_now(tz, now);
+    let prepared = prepare(svc, id).await?;
     let (detail, fresh) = idempotency::run_once(
         &svc.db,
         user.id,
@@ -264,89 +390,10 @@ pub async fn release(
         move |mut tx: Tx| {
             Box::pin(async move {
                 lock_plan(&mut tx).await?;
-                let row = mo_row(&mut tx, id).await?;
-                let to = step.apply(row.status)?;
-                if row.bom_id != Some(bom_id) {
-                    return Err(AppError::conflict(format!(
-                        "{} was changed by someone else at the same moment",
-                        row.number
-                    ))
-                    .into());
-                }
-                let updated = sqlx::query(
-                    "UPDATE manufacturing_orders SET status = $1, released_at = $2, updated_at = $2, \
-                     version = version + 1 WHERE id = $3 AND version = $4",
-                )
-                .bind(to.as_str())
-                .bind(now)
-                .bind(id)
-                .bind(row.version)
-                .execute(&mut *tx)
-                .await
-                .ctx("release order")?
-                .rows_affected();
-                if updated != 1 {
-                    return Err(AppError::conflict(format!(
-                        "{} was changed by someone else at the same moment",
-                        row.number
-                    ))
-                    .into());
-                }
-                let Some(plan) = plan else {
-                    // Draft when read above, not draft before: cannot happen
-                    // (no step leads back to draft); refused all the same.
-                    return Err(AppError::conflict(format!(
-                        "{} was changed by someone else at the same moment",
-                        row.number
-                    ))
-                    .into());
-                };
-                crate::bom::freeze(&mut tx, bom_id, now).await?;
-                let codes = codes(&mut tx, &plan).await?;
-                let start = Date::parse("start_date", &row.start_date).map_err(|_| AppError::Internal)?;
-                let due = Date::parse("due_date", &row.due_date).map_err(|_| AppError::Internal)?;
-                let mut children = Vec::new();
-                write_plan(
-                    &mut tx,
-                    &codes,
-                    &plan,
-                    id,
-                    (start, due, row.priority),
-                    user.id,
-                    now,
-                    &mut children,
-                )
-                .await?;
+                let applied = apply(&mut tx, &prepared, user, now).await?;
                 let moved = replan(&mut tx, tz, now).await?;
-                audit(
-                    &mut tx,
-                    Some(user.id),
-                    "ppic.release",
-                    "manufacturing_order",
-                    &id.to_string(),
-                    &format!(
-                        "{}: {} → {}; child orders: {}",
-                        row.number,
-                        row.status.as_str(),
-                        MoStatus::Released.as_str(),
-                        if children.is_empty() { "none".to_string() } else { children.join(", ") }
-                    ),
-                    now,
-                )
-                .await?;
                 let detail = load_detail(&mut tx, id, offset).await?;
-                events::record(
-                    &mut tx,
-                    &NewEvent::new(Module::Ppic, id, detail.order.version, EventKind::Transitioned, now)
-                        .with_payload(serde_json::json!({
-                            "transition": "release",
-                            "from": row.status.as_str(),
-                            "to": to.as_str(),
-                            "child_orders": children,
-                            "jobs_replanned": moved,
-                        })),
-                )
-                .await?;
+                events::record(&mut tx, &released_event(id, &applied, moved, now)).await?;
                 Ok((tx, detail))
             })
         },
