@@ -21,6 +21,7 @@ mod bundle;
 mod floor;
 mod plan;
 mod plan_db;
+mod plan_db_bulk;
 mod plan_db_phases;
 mod plan_db_setup;
 mod seed;
