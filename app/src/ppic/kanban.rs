@@ -264,10 +264,16 @@ pub fn KanbanPage() -> impl IntoView {
             })
         },
     );
+    // The filters' choices, kept while a refetch runs; set after hydration
+    // (an effect), so the server's page and the first client render agree.
+    let choices = RwSignal::new((Vec::<String>::new(), Vec::<KanbanOrder>::new()));
     Effect::new(move |_| {
         board.with(|r| {
             if let Some(Ok(k)) = r {
                 b.caught_up(k);
+                if choices.with_untracked(|c| c.0 != k.work_centres || c.1 != k.orders) {
+                    choices.set((k.work_centres.clone(), k.orders.clone()));
+                }
             }
         })
     });
@@ -275,18 +281,6 @@ pub fn KanbanPage() -> impl IntoView {
     let shown = Memo::new(move |last: Option<&Vec<Column>>| {
         board.with(|r| match r {
             Some(Ok(k)) => b.display(k),
-            _ => last.cloned().unwrap_or_default(),
-        })
-    });
-    let choices = Memo::new(move |last: Option<&(Vec<String>, Vec<KanbanOrder>)>| {
-        board.with(|r| match r {
-            Some(Ok(k)) => (k.work_centres.clone(), k.orders.clone()),
-            _ => last.cloned().unwrap_or_default(),
-        })
-    });
-    let summary = Memo::new(move |last: Option<&String>| {
-        board.with(|r| match r {
-            Some(Ok(k)) => summary(k),
             _ => last.cloned().unwrap_or_default(),
         })
     });
@@ -299,7 +293,9 @@ pub fn KanbanPage() -> impl IntoView {
         <section class="page kanban-page" class:kanban-dragging=move || b.drag.dragged().is_some()>
             <header class="page-head">
                 <h1>"Kanban"</h1>
-                <p class="muted" data-testid="board-summary">{move || summary.get()}</p>
+                <Transition fallback=|| ()>
+                    <p class="muted" data-testid="board-summary">{move || board.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(summary))}</p>
+                </Transition>
             </header>
             <div class="filters kanban-filters">
                 <label>"Work centre"
