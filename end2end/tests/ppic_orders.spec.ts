@@ -191,3 +191,46 @@ test('plan analytics: orders by status, planned against actual, load against cap
   expect(await pageScrollsSideways(page)).toBe(false);
   await page.screenshot({ path: info.outputPath('plan-analytics.png'), fullPage: true });
 });
+
+test('the drafts on the list are released together', async ({ page, request }, info) => {
+  // Two drafts of our own (through the REST API), whatever the run left.
+  const login = await request.post('/api/v1/auth/login', { data: { username: 'planner', password: DEMO_PASSWORD } });
+  expect(login.status()).toBe(200);
+  const headers = { Authorization: `Bearer ${(await login.json()).token}` };
+  const made: number[] = [];
+  for (const qty of ['6', '8']) {
+    const res = await request.post('/api/v1/ppic/orders', {
+      headers,
+      data: { item: 'TB-30', variants: [{ variant: 'colour=brown;size=M', qty }], due_date: '2027-10-29' },
+    });
+    expect(res.status(), await res.text()).toBe(201);
+    made.push((await res.json()).order.id);
+  }
+
+  await signIn(page);
+  await page.goto('/ppic/orders');
+  await hydrated(page);
+  await page.getByTestId('chip-draft').click();
+  await expect(page.getByTestId('chip-draft')).toHaveAttribute('aria-pressed', 'true');
+  const rows = page.getByTestId('mo-row');
+  await expect(rows.first()).toBeVisible();
+  await expect(rows.getByTestId('mo-status').filter({ hasNotText: 'Draft' })).toHaveCount(0);
+  const n = await rows.count();
+  expect(n).toBeGreaterThanOrEqual(2);
+  const button = page.getByTestId('release-shown');
+  await expect(button).toHaveText(`Release these ${n} drafts`);
+  page.once('dialog', (d) => d.accept());
+  await button.click();
+  await expect(page.getByTestId('toast').filter({ hasText: `${n} order(s) released` })).toBeVisible();
+  await expect(page.getByTestId('mo-count')).toHaveText('No orders match.');
+  await expect(button).toHaveCount(0);
+  for (const id of made) {
+    const res = await request.get(`/api/v1/ppic/orders/${id}`, { headers });
+    const d = await res.json();
+    expect(d.order.status).toBe('released');
+    expect(d.jobs.length).toBeGreaterThan(0);
+    expect(d.children.length).toBe(1);
+  }
+  expect(await pageScrollsSideways(page)).toBe(false);
+  await page.screenshot({ path: info.outputPath('released-together.png'), fullPage: true });
+});

@@ -4,8 +4,8 @@
 use crate::codec::Json;
 use domain::ppic::{
     ChangeoverView, GanttMoveInput, GanttMoved, GanttView, JobView, KanbanBoard, KanbanMoveInput,
-    LoadReport, MoDetail, MoInput, MoPage, PerformanceReport, Promise, StatusCount, TaskStepInput,
-    UnpinInput,
+    LoadReport, MoDetail, MoInput, MoPage, PerformanceReport, Promise, ReleaseManyInput,
+    ReleasedMany, StatusCount, TaskStepInput, UnpinInput,
 };
 use domain::AppError;
 use leptos::prelude::*;
@@ -46,6 +46,17 @@ pub async fn get_mo(id: i64) -> Result<MoDetail, AppError> {
 pub async fn create_mo(idempotency_key: String, input: MoInput) -> Result<MoDetail, AppError> {
     let (svc, user) = current_user().await?;
     service::ppic::create(&svc, &user, &input, Some(&idempotency_key), now())
+        .await
+        .map_err(fail)
+}
+
+#[server(prefix = "/sfn", endpoint = "ppic/orders/release-many", input = Json)]
+pub async fn release_mos(
+    idempotency_key: String,
+    input: ReleaseManyInput,
+) -> Result<ReleasedMany, AppError> {
+    let (svc, user) = current_user().await?;
+    service::ppic::release_many(&svc, &user, &input, Some(&idempotency_key), now())
         .await
         .map_err(fail)
 }

@@ -8,13 +8,14 @@ mod detail;
 #[path = "orders_form.rs"]
 mod form;
 
-use super::api::list_mos;
+use super::api::{list_mos, release_mos};
 use super::shared::{loading, mo_badge, ppic_version, when_opt};
-use crate::call::read;
+use crate::call::{read, Pending};
+use crate::toast::{push_toast, ToastKind};
 use domain::auth::CurrentUser;
 use domain::master::Qty;
 use domain::perm::{Action, Module};
-use domain::ppic::{MoStatus, MoSummary};
+use domain::ppic::{MoStatus, MoSummary, ReleaseManyInput, ReleasedMany};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use std::collections::HashMap;
@@ -67,6 +68,31 @@ pub(super) fn late_badge(late: bool) -> impl IntoView {
 pub fn MoListPage() -> impl IntoView {
     let user = expect_context::<CurrentUser>();
     let can_create = user.can(Module::Ppic, Action::Create);
+    let can_release = user.can(Module::Ppic, Action::Approve);
+    let pending = Pending::new();
+    // The drafts on the page, released together: exploded each, the floor
+    // planned once, all or none.
+    let release_all = move |ids: Vec<i64>| {
+        if !confirm_release(ids.len()) {
+            return;
+        }
+        let input = ReleaseManyInput { orders: ids };
+        pending.run(
+            "Releasing the orders",
+            move |key| release_mos(key, input.clone()),
+            move |r: ReleasedMany| {
+                push_toast(
+                    ToastKind::Success,
+                    format!(
+                        "{} order(s) released; {} job(s) planned again",
+                        r.released.len(),
+                        r.jobs_replanned
+                    ),
+                );
+                ppic_version().update(|v| *v += 1);
+            },
+        );
+    };
     let status = RwSignal::new(String::new());
     let q = RwSignal::new(String::new());
     let offset = RwSignal::new(0i64);
@@ -126,8 +152,22 @@ pub fn MoListPage() -> impl IntoView {
                     Ok(p) => {
                         let total = p.total;
                         let from = offset.get_untracked();
+                        let drafts: Vec<i64> = p.rows.iter().filter(|o| o.status == MoStatus::Draft && o.parent_id.is_none()).map(|o| o.id).collect();
+                        let bulk = (can_release && drafts.len() > 1).then(|| {
+                            let n = drafts.len();
+                            view! {
+                                <button type="button" class="btn primary" data-testid="release-shown"
+                                    disabled=move || pending.busy.get()
+                                    on:click=move |_| release_all(drafts.clone())>
+                                    {move || if pending.busy.get() { "Releasing…".to_string() } else { format!("Release these {n} drafts") }}
+                                </button>
+                            }
+                        });
                         view! {
-                            <p class="muted" data-testid="mo-count">{range_text(from, p.rows.len(), total)}</p>
+                            <div class="list-head">
+                                <p class="muted" data-testid="mo-count">{range_text(from, p.rows.len(), total)}</p>
+                                {bulk}
+                            </div>
                             {list_table(p.rows)}
                             <Show when=move || { total > PAGE }>
                                 <nav class="pager buttons" aria-label="Pages">
@@ -142,6 +182,26 @@ pub fn MoListPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// Asks before releasing many orders at once.
+fn confirm_release(n: usize) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window()
+            .and_then(|w| {
+                w.confirm_with_message(&format!(
+                    "Release these {n} draft orders? Their jobs are made and the floor is planned again."
+                ))
+                .ok()
+            })
+            .unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = n;
+        true
     }
 }
 

@@ -92,11 +92,14 @@ pub fn check(bytes: &[u8]) -> Result<MediaKind, AppError> {
 pub async fn prepare(name: Option<&str>, bytes: Vec<u8>) -> Result<Prepared> {
     let kind = check(&bytes)?;
     let name = name.and_then(sanitise_name);
-    let _permit = DECODE_PERMITS
+    let permit = DECODE_PERMITS
         .acquire()
         .await
         .map_err(|e| ServiceError::Internal(format!("decode permits: {e}")))?;
     tokio::task::spawn_blocking(move || {
+        // Held by the decode itself, so a request given up midway still
+        // counts until its decode ends.
+        let _permit = permit;
         let sha256 = sha256_hex(&bytes);
         let (dims, thumbs) = if kind.is_image() {
             let (dims, thumbs) = read_image(kind, &bytes)?;
