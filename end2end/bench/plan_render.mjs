@@ -170,7 +170,11 @@ const bigShown = [];
 for (let i = 0; i < opt.drags; i++) {
   await load('/ppic/kanban', '[data-testid="kanban-card"]', 1);
   await page.getByTestId('filter-wc').selectOption('SEW');
-  await page.waitForFunction((want) => document.querySelectorAll('[data-testid="kanban-card"]').length === want, sew.cards, { polling: 'raf' });
+  // Only SEW's cards (each drop below moves one, so their number changes).
+  await page.waitForFunction(() => {
+    const cs = [...document.querySelectorAll('[data-testid="kanban-card"]')];
+    return cs.length > 0 && cs.every((c) => c.querySelector('[data-testid="card-wc"]')?.textContent === 'SEW');
+  }, null, { polling: 'raf' });
   let clicked = 0;
   for (let k = 0; k < 20; k++) {
     const more = page.locator('[data-testid="kanban-column"][data-status="draft"] [data-testid="column-more"]');
